@@ -1,0 +1,77 @@
+"""Argument checks shared by every public physics function.
+
+A value outside its documented domain raises ``ValueError`` whose message names the argument,
+the allowed range with its unit, and what was given, so a notebook user or the dashboard can show
+it as it is.
+"""
+
+import numpy as np
+
+
+def check_range(name, value, low, high, unit="", *, low_inclusive=True, high_inclusive=True):
+    """Return ``value`` as a float array after checking ``low <(=) value <(=) high`` element-wise.
+
+    Parameters
+    ----------
+    name : str
+        Argument name used in the error message.
+    value : float or array_like
+        The value to check; strings, None, NaN and complex numbers are refused.
+    low, high : float
+        Bounds of the allowed range (``-inf``/``inf`` for an open side), in the argument's unit.
+    unit : str
+        Unit printed in the message, e.g. ``"m"`` or ``"V/m"``.
+    low_inclusive, high_inclusive : bool
+        Whether each bound itself is allowed.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``value`` as a float64 array (0-d for a scalar).
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is not a finite real number (or array of them) inside the range.
+    """
+    lo_br = "[" if low_inclusive else "("
+    hi_br = "]" if high_inclusive else ")"
+    allowed = f"{name} must be a real number in {lo_br}{low:g}, {high:g}{hi_br}{' ' + unit if unit else ''}"
+    if isinstance(value, (str, bytes)) or value is None:
+        raise ValueError(f"{allowed}; got {value!r}")
+    try:
+        arr = np.asarray(value)
+        if arr.dtype.kind not in "biuf":
+            raise TypeError
+        arr = arr.astype(np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{allowed}; got {value!r}") from None
+    if arr.size == 0:
+        return arr
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{allowed}; got a non-finite value ({_show(arr)})")
+    below = arr < low if low_inclusive else arr <= low
+    above = arr > high if high_inclusive else arr >= high
+    if np.any(below) or np.any(above):
+        bad = arr[below | above]
+        raise ValueError(f"{allowed}; got {_show(bad)}")
+    return arr
+
+
+def check_positive(name, value, unit="", high=np.inf):
+    """Check that ``value`` is finite and strictly positive (and ``<= high``); see :func:`check_range`."""
+    return check_range(name, value, 0.0, high, unit, low_inclusive=False)
+
+
+def check_choice(name, value, choices):
+    """Return ``value`` if it is one of ``choices``, else raise ``ValueError`` listing them."""
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}")
+    return value
+
+
+def _show(arr):
+    """Short text of the first offending value(s) for an error message."""
+    flat = np.ravel(arr)
+    text = ", ".join(f"{v:g}" for v in flat[:3])
+    return text + (", ..." if flat.size > 3 else "")
