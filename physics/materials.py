@@ -7,6 +7,10 @@ effective electron mass in the oxide, m*/m0.  Sources are those of ``shared/scie
 
 from dataclasses import dataclass
 
+#: Domain every physics function accepts for an oxide's parameters (also the dashboard's bounds).
+BARRIER_RANGE_EV = (0.5, 6.0)  #: barrier height phi [eV]
+MASS_RANGE = (0.05, 2.0)  #: effective mass ratio m*/m0 [-]
+
 
 @dataclass(frozen=True)
 class OxideParameters:

@@ -70,6 +70,15 @@ def check_choice(name, value, choices):
     return value
 
 
+def as_output(arr):
+    """Return a Python float for a 0-d result and the array itself otherwise.
+
+    Public physics functions take scalars or arrays; a scalar in gives a float out.
+    """
+    arr = np.asarray(arr)
+    return float(arr) if arr.ndim == 0 else arr
+
+
 def _show(arr):
     """Short text of the first offending value(s) for an error message."""
     flat = np.ravel(arr)

@@ -1,0 +1,103 @@
+"""Tunneling current against oxide field: FN formula, WKB and exact transmission, and the FN plot."""
+
+from functools import lru_cache
+
+import numpy as np
+import param
+
+from dashboard.state.device import OperatingPoint
+from physics import tunneling
+
+#: Field window of the J-E plot [MV/cm]: from deep direct tunneling to near breakdown of SiO2.
+FIELD_WINDOW_MV_CM = (3.0, 15.0)
+POINTS = 120
+#: Currents below this [A/cm^2] are not drawn: a log axis down to 1e-300 says nothing.
+J_FLOOR_A_CM2 = 1e-20
+MV_CM = 1e8  # V/m
+A_CM2 = 1e4  # A/m^2
+
+#: Curves the view can draw: key -> legend label.
+METHODS = {"fn": "FN formula", "wkb": "WKB (Tsu-Esaki)", "exact": "Exact (transfer matrix)"}
+
+
+def field_grid():
+    """Fields of the J-E curves [V/m] (log-spaced across FIELD_WINDOW_MV_CM)."""
+    lo, hi = FIELD_WINDOW_MV_CM
+    return np.geomspace(lo, hi, POINTS) * MV_CM
+
+
+@lru_cache(maxsize=128)
+def _curve(method, thickness_m, barrier_height_eV, mass_ratio):
+    """J [A/m^2] on :func:`field_grid` for one method; cached because it is the same for every
+    session with these numbers (read-only, so no session can alter another's copy)."""
+    field = field_grid()
+    if method == "fn":
+        j = tunneling.fn_current_density(field, barrier_height_eV, mass_ratio)
+    else:
+        j = tunneling.current_density(field * thickness_m, thickness_m, barrier_height_eV=barrier_height_eV,
+                                      mass_ratio=mass_ratio, method=method)
+    j = np.array(j, dtype=float)
+    j.flags.writeable = False
+    return j
+
+
+class CurrentState(param.Parameterized):
+    """Current density against field for the shared operating point's oxide and barrier."""
+
+    device = param.ClassSelector(class_=OperatingPoint, constant=True, doc="Shared operating point.")
+    show_wkb = param.Boolean(
+        True, label="Show WKB (Tsu-Esaki)",
+        doc="Current from WKB transmission through the real (triangular or trapezoidal) barrier, "
+            "integrated over the emitter's electrons.")
+    show_exact = param.Boolean(
+        False, label="Show exact transmission (slower)",
+        doc="Current from the exact transfer-matrix transmission of the sampled barrier; about a "
+            "second to compute for a new oxide.")
+
+    def __init__(self, device=None, **params):
+        super().__init__(device=device or OperatingPoint(), **params)
+
+    def methods(self):
+        """Keys of METHODS to draw: the FN formula always, the others when switched on."""
+        return ["fn"] + ["wkb"] * self.show_wkb + ["exact"] * self.show_exact
+
+    def curves(self):
+        """``E_MV_cm`` and one ``J_<method>_A_cm2`` column per drawn method."""
+        dev = self.device
+        data = {"E_MV_cm": field_grid() / MV_CM}
+        for method in self.methods():
+            j = _curve(method, dev.thickness_m, dev.barrier_height_eV, dev.mass_ratio)
+            data[f"J_{method}_A_cm2"] = j / A_CM2
+        return data
+
+    def fn_regime_onset_MV_cm(self):
+        """Field [MV/cm] above which q V_ox >= phi: the barrier is triangular (FN regime)."""
+        return self.device.barrier_height_eV / self.device.thickness_m / MV_CM
+
+    def fn_plot(self):
+        """ln(J/E^2) against 1/E for the FN-regime points of the most accurate drawn curve, with the
+        fitted line. ``inv_E_nm_per_V`` is 1/E [nm/V]; ``slope_V_per_nm`` is the fitted slope (-B), None
+        when fewer than three points of the window lie in the FN regime."""
+        method = self.methods()[-1]
+        field = field_grid()
+        j = _curve(method, self.device.thickness_m, self.device.barrier_height_eV, self.device.mass_ratio)
+        keep = (field / MV_CM >= self.fn_regime_onset_MV_cm()) & (j / A_CM2 > J_FLOOR_A_CM2)
+        if keep.sum() < 3:
+            return {"method": method, "inv_E_nm_per_V": np.array([]), "ln_J_over_E2": np.array([]),
+                    "fit": np.array([]), "slope_V_per_nm": None}
+        slope, intercept = tunneling.fn_plot_fit(field[keep], j[keep])
+        inv_e = 1.0 / field[keep]
+        return {"method": method, "inv_E_nm_per_V": inv_e * 1e9, "ln_J_over_E2": np.log(j[keep] / field[keep] ** 2),
+                "fit": intercept + slope * inv_e, "slope_V_per_nm": slope * 1e-9}
+
+    def formula_slope_V_per_nm(self):
+        """-B of the FN formula [V/nm], to compare with the fitted slope."""
+        _, b = tunneling.fn_coefficients(self.device.barrier_height_eV, self.device.mass_ratio)
+        return -b * 1e-9
+
+    def operating_point(self):
+        """Field [MV/cm] and WKB current [A/cm^2] at the shared oxide voltage."""
+        dev = self.device
+        j = tunneling.current_density(dev.oxide_voltage, dev.thickness_m, barrier_height_eV=dev.barrier_height_eV,
+                                      mass_ratio=dev.mass_ratio, method="wkb")
+        return {"E_MV_cm": dev.field / MV_CM, "J_A_cm2": float(np.asarray(j)) / A_CM2}

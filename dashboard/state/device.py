@@ -1,0 +1,45 @@
+"""The operating point shared by the band-diagram and tunneling-current views: one per session."""
+
+import param
+
+from physics.tunneling import FIELD_MAX
+
+#: Thinnest oxide and highest voltage keep the field within the physics' domain (FIELD_MAX).
+THICKNESS_RANGE_NM = (3.0, 20.0)
+VOLTAGE_RANGE = (0.5, FIELD_MAX * THICKNESS_RANGE_NM[0] * 1e-9)
+
+
+class OperatingPoint(param.Parameterized):
+    """Tunneling oxide and the voltage across it (defaults: the illustrative device of science.md)."""
+
+    oxide_voltage = param.Number(
+        10.0, bounds=VOLTAGE_RANGE, step=0.1, label="Oxide voltage V_ox (V)",
+        doc="Voltage across the tunneling oxide, floating gate to tunneling node. It falls as "
+            "electrons tunnel off the floating gate.")
+    oxide_thickness_nm = param.Number(
+        12.0, bounds=THICKNESS_RANGE_NM, step=0.1, label="Oxide thickness d (nm)",
+        doc="Thickness of the SiO2 tunneling oxide. Thinner oxides at low voltage tunnel directly "
+            "(trapezoidal barrier) instead of by Fowler-Nordheim (triangular barrier).")
+    barrier_height_eV = param.Number(
+        3.2, bounds=(2.0, 4.5), step=0.01, label="Barrier height phi (eV)",
+        doc="Conduction-band offset from the emitter Fermi level to the SiO2 conduction band "
+            "(about 3.2 eV for Si/SiO2).")
+    mass_ratio = param.Number(
+        0.42, bounds=(0.1, 1.0), step=0.01, label="Oxide electron mass m*/m0 (-)",
+        doc="Effective mass of the tunneling electron in the oxide, in electron rest masses "
+            "(0.42 Chanana 2014; 0.5 Weinberg 1982).")
+
+    @property
+    def thickness_m(self):
+        """Oxide thickness d [m]."""
+        return self.oxide_thickness_nm * 1e-9
+
+    @property
+    def field(self):
+        """Oxide field V_ox/d [V/m] (uniform: no charge in the oxide)."""
+        return self.oxide_voltage / self.thickness_m
+
+    @property
+    def is_fowler_nordheim(self):
+        """True when q V_ox >= phi: the barrier is triangular (FN), else trapezoidal (direct)."""
+        return self.oxide_voltage >= self.barrier_height_eV

@@ -1,0 +1,404 @@
+"""The Fowler-Nordheim dynamic analog memory (FN-DAM) element (science.md section 3).
+
+A floating gate of total capacitance C_T loses electrons through a tunneling junction of area S and
+oxide thickness d.  With V the voltage across the tunneling oxide,
+
+    C_T dV/dt = -S A (V/d)^2 exp(-B d / V)                                  (1)
+
+where A, B are the Fowler-Nordheim coefficients of :func:`physics.tunneling.fn_coefficients`.  Writing
+k2 = B d [V], k1 = S A B / (C_T d) [1/s] and k0 = exp(k2 / V0), (1) reads dV/dt = -(k1/k2) V^2 e^(-k2/V)
+and its exact solution is
+
+    V(t) = k2 / ln(k1 t + k0).                                              (2)
+
+The variable z = exp(k2/V) is a linear clock, dz/dt = k1: every closed form below is (2) written in
+logarithms (``logaddexp``) so that k0 ~ e^30 and k1 t ~ e^50 never overflow.
+
+All times are in seconds, voltages in volts, SI units throughout.
+"""
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+from scipy.integrate import solve_ivp
+
+from physics import constants as c
+from physics.tunneling import BARRIER_RANGE_EV, MASS_RANGE, fn_coefficients
+from physics.validation import check_positive, check_range
+
+#: Documented domain of the device fields (also the ranges the dashboard offers).
+THICKNESS_RANGE = (1e-9, 1e-7)  #: oxide thickness d [m]
+AREA_RANGE = (1e-16, 1e-6)  #: junction area S [m^2]
+CAPACITANCE_RANGE = (1e-18, 1e-9)  #: floating-gate capacitance C_T [F]
+VOLTAGE_RANGE = (1.0, 30.0)  #: initial oxide voltage V0 and tunneling voltage [V]
+TIME_MAX = 1e10  #: longest time accepted by the functions [s] (317 years)
+DELTA_MAX = 10.0  #: largest pulse amplitude [V]
+DURATION_MAX = 1e6  #: longest pulse [s]
+
+
+@dataclass(frozen=True)
+class FNDAMDevice:
+    """One FN-DAM element.  Defaults are science.md's *illustrative* device [open], not the paper's.
+
+    Attributes
+    ----------
+    oxide_thickness : float
+        Tunneling oxide thickness d [m], in [1e-9, 1e-7]. Illustrative default 12 nm.
+    junction_area : float
+        Tunneling junction area S [m^2], in [1e-16, 1e-6]. Illustrative default 1 um^2.
+    capacitance : float
+        Total floating-gate capacitance C_T [F], in [1e-18, 1e-9]. Illustrative default 100 fF.
+    barrier_height_eV : float
+        Si/SiO2 barrier height phi [eV], in [0.5, 6]. Default 3.2 eV (science.md section 2).
+    mass_ratio : float
+        Electron effective mass in the oxide m*/m0, in [0.05, 2]. Default 0.42 (Chanana 2014).
+    initial_voltage : float
+        Voltage across the tunneling oxide at t = 0, V0 [V], in [1, 30]. Illustrative default 10 V.
+        The FN closed form assumes a triangular barrier, q V >= phi: below ~3.2 V it is an
+        extrapolation.
+    tunneling_voltage : float
+        Voltage of the tunneling node that supplies the charge of an update [V], in [1, 30]; it sets the
+        energy per update (science.md section 4). Illustrative default 10 V.
+
+    Raises
+    ------
+    ValueError
+        If a field is outside its range (the message names the field and the range).
+
+    Notes
+    -----
+    The defaults give k2 = 304.1 V, k1 = 2.42e13 1/s, ln k0 = 30.41, V(1e4 s) = 7.597 V,
+    V(1 year) = 6.324 V (science.md section 3).
+    """
+
+    oxide_thickness: float = 12e-9
+    junction_area: float = 1e-12
+    capacitance: float = 100e-15
+    barrier_height_eV: float = 3.2
+    mass_ratio: float = 0.42
+    initial_voltage: float = 10.0
+    tunneling_voltage: float = 10.0
+
+    def __post_init__(self):
+        checks = {
+            "oxide_thickness": (THICKNESS_RANGE, "m"),
+            "junction_area": (AREA_RANGE, "m^2"),
+            "capacitance": (CAPACITANCE_RANGE, "F"),
+            "barrier_height_eV": (BARRIER_RANGE_EV, "eV"),
+            "mass_ratio": (MASS_RANGE, ""),
+            "initial_voltage": (VOLTAGE_RANGE, "V"),
+            "tunneling_voltage": (VOLTAGE_RANGE, "V"),
+        }
+        for name, ((low, high), unit) in checks.items():
+            value = check_range(name, getattr(self, name), low, high, unit)
+            if value.ndim != 0:
+                raise ValueError(f"{name} must be a single number; got an array of shape {value.shape}")
+            # Store plain floats so that equal devices compare and hash equal.
+            object.__setattr__(self, name, float(value))
+
+    def log_constants(self):
+        """Return (ln k0, ln k1, k2) of equation (2); ln k1 stays finite where k1 would underflow.
+
+        Returns
+        -------
+        ln_k0 : float
+            k2 / V0 [-].
+        ln_k1 : float
+            ln(S A B / (C_T d)) with k1 in 1/s.
+        k2 : float
+            B d [V].
+        """
+        a, b = fn_coefficients(self.barrier_height_eV, self.mass_ratio)
+        k2 = b * self.oxide_thickness
+        ln_k1 = np.log(self.junction_area * a / self.capacitance) + np.log(b / self.oxide_thickness)
+        return k2 / self.initial_voltage, float(ln_k1), k2
+
+    def constants(self):
+        """Return (ln k0, k1 [1/s], k2 [V]) of V(t) = k2 / ln(k1 t + k0), science.md section 3.
+
+        k2 = B d, k1 = S A B / (C_T d), ln k0 = k2 / V0.  Illustrative device: (30.41, 2.42e13, 304.1).
+        """
+        ln_k0, ln_k1, k2 = self.log_constants()
+        return ln_k0, float(np.exp(ln_k1)), k2
+
+
+class Trajectory(NamedTuple):
+    """V(t), tunneling current and electron rate of one element on a time grid (all arrays)."""
+
+    time: np.ndarray  #: [s]
+    voltage: np.ndarray  #: oxide voltage [V]
+    current: np.ndarray  #: tunneling current [A]
+    electrons_per_second: np.ndarray  #: [1/s]
+
+
+def advance(voltage, ln_k1, k2, elapsed):
+    """Oxide voltage after ``elapsed`` seconds of free tunneling, from ``voltage`` (vectorised).
+
+    Implements equation (2) restarted from any state: V' = k2 / ln(k1 dt + exp(k2 / V)), evaluated as
+    ``k2 / logaddexp(ln k1 + ln dt, k2 / V)`` so nothing overflows.  This is the one propagator used by
+    the closed form, the pulse update and the synapse array.  Arguments are not validated (internal
+    fast path; the public functions check theirs).
+
+    Parameters
+    ----------
+    voltage : array_like
+        Oxide voltage at the start [V], > 0.
+    ln_k1 : array_like
+        ln k1 with k1 in 1/s.
+    k2 : array_like
+        k2 [V].
+    elapsed : array_like
+        Elapsed time [s], >= 0 (0 returns ``voltage``).
+
+    Returns
+    -------
+    numpy.ndarray
+        Oxide voltage [V] after ``elapsed``.
+    """
+    with np.errstate(divide="ignore"):
+        # ln(0) = -inf is the exact limit: logaddexp(-inf, x) = x leaves V unchanged.
+        log_elapsed = np.log(elapsed)
+    return k2 / np.logaddexp(ln_k1 + log_elapsed, k2 / voltage)
+
+
+def _time(t):
+    return check_range("t", t, 0.0, TIME_MAX, "s")
+
+
+def oxide_voltage(t, device=None):
+    """Closed-form oxide voltage V(t) = k2 / ln(k1 t + k0) (science.md section 3, equation (2)).
+
+    Parameters
+    ----------
+    t : float or array_like
+        Device age [s], in [0, 1e10].
+    device : FNDAMDevice, optional
+        The element; the illustrative device by default.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Oxide voltage [V], same shape as ``t``.  Finite for every legal device and time.
+    """
+    device = device or FNDAMDevice()
+    _, ln_k1, k2 = device.log_constants()
+    return _out(advance(device.initial_voltage, ln_k1, k2, _time(t)))
+
+
+def oxide_voltage_ode(t, device=None, rtol=1e-12):
+    """Oxide voltage from a numerical solution of the ODE (1): the independent check of the closed form.
+
+    Integrates dV/ds = -(t + t_c) (k1/k2) V^2 exp(-k2/V) in the log-time variable s = ln(1 + t/t_c),
+    t_c = k0/k1 (the element's initial time scale), with SciPy's DOP853 (8th order Runge-Kutta); the
+    change of variable spreads ten decades of time evenly over s, so one solver run covers 0 to 1e10 s.
+    The right-hand side is equation (1) itself; the closed form (2) is not used.
+
+    Parameters
+    ----------
+    t : float or array_like
+        Device age [s], in [0, 1e10], any order.
+    device : FNDAMDevice, optional
+        The element; the illustrative device by default.
+    rtol : float
+        Relative tolerance of the solver, in [1e-13, 1e-3]; the absolute tolerance is rtol x 1 mV.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Oxide voltage [V], same shape as ``t``.
+    """
+    device = device or FNDAMDevice()
+    t_arr = _time(t)
+    rtol = float(check_range("rtol", rtol, 1e-13, 1e-3))
+    ln_k0, ln_k1, k2 = device.log_constants()
+    t_c = np.exp(ln_k0 - ln_k1)
+    rate = np.exp(ln_k1) / k2
+
+    def rhs(s, v):
+        # dt/ds = t + t_c = t_c e^s
+        return -t_c * np.exp(s) * rate * v * v * np.exp(-k2 / v)
+
+    s_eval = np.unique(np.log1p(t_arr.ravel() / t_c))
+    sol = solve_ivp(rhs, (0.0, s_eval[-1]), [device.initial_voltage], method="DOP853",
+                    t_eval=s_eval, rtol=rtol, atol=rtol * 1e-3)
+    v = np.interp(np.log1p(t_arr / t_c), s_eval, sol.y[0])  # exact lookup: nodes are the eval points
+    return _out(v)
+
+
+def tunneling_current(t, device=None):
+    """Tunneling current I(t) = C_T |dV/dt| = C_T (k1/k2) V^2 / (k1 t + k0)  [A].
+
+    From (1) and (2): exp(-k2/V(t)) = 1/(k1 t + k0), computed as exp(ln k1 - logaddexp(...)).  At late
+    times I ~ C_T V^2 / (k2 t): the current falls as ~1/t (science.md section 3).
+
+    Parameters
+    ----------
+    t : float or array_like
+        Device age [s], in [0, 1e10].
+    device : FNDAMDevice, optional
+        The element; the illustrative device by default.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Current [A], same shape as ``t``.
+    """
+    device = device or FNDAMDevice()
+    return _out(_current(_time(t), device))
+
+
+def electron_rate(t, device=None):
+    """Electrons tunneling per second, I(t) / q [1/s]; see :func:`tunneling_current`."""
+    device = device or FNDAMDevice()
+    return _out(_current(_time(t), device) / c.Q)
+
+
+def _current(t, device):
+    ln_k0, ln_k1, k2 = device.log_constants()
+    with np.errstate(divide="ignore"):
+        log_z = np.logaddexp(ln_k1 + np.log(t), ln_k0)
+    v = k2 / log_z
+    return device.capacitance * v * v / k2 * np.exp(ln_k1 - log_z)
+
+
+def trajectory(device=None, t_start=1e-3, t_stop=TIME_MAX, num=256):
+    """V(t), current and electrons per second on a log-spaced time grid (dashboard entry point).
+
+    Parameters
+    ----------
+    device : FNDAMDevice, optional
+        The element; the illustrative device by default.
+    t_start, t_stop : float
+        First and last time [s], 0 < t_start < t_stop <= 1e10.
+    num : int
+        Number of grid points, in [2, 1e6].
+
+    Returns
+    -------
+    Trajectory
+        Arrays ``time`` [s], ``voltage`` [V], ``current`` [A], ``electrons_per_second`` [1/s].
+    """
+    device = device or FNDAMDevice()
+    t_stop = float(check_positive("t_stop", t_stop, "s", TIME_MAX))
+    t_start = float(check_range("t_start", t_start, 0.0, t_stop, "s", low_inclusive=False,
+                                high_inclusive=False))
+    num = int(check_range("num", num, 2, 1e6))
+    t = np.geomspace(t_start, t_stop, num)
+    current = _current(t, device)
+    return Trajectory(t, np.asarray(oxide_voltage(t, device)), current, current / c.Q)
+
+
+def _interval(v_from, v_to, ln_k1, k2):
+    """Time to tunnel from ``v_from`` down to ``v_to`` [s]: (exp(k2/v_to) - exp(k2/v_from)) / k1.
+
+    Written as exp(k2/v_to - ln k1) * (-expm1(k2/v_from - k2/v_to)) to keep every digit; returns inf
+    only when the time exceeds the float range (~1.8e308 s).
+    """
+    with np.errstate(over="ignore"):
+        return np.exp(k2 / v_to - ln_k1) * -np.expm1(k2 / v_from - k2 / v_to)
+
+
+def time_to_voltage(v, device=None):
+    """Age at which the oxide voltage reaches ``v``: t(V) = (exp(k2/V) - exp(k2/V0)) / k1 [s].
+
+    Parameters
+    ----------
+    v : float or array_like
+        Target oxide voltage [V], in (0, V0].
+    device : FNDAMDevice, optional
+        The element; the illustrative device by default.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Time [s]; ``inf`` when it exceeds ~1.8e308 s (the voltage is never reached in practice).
+
+    Notes
+    -----
+    science.md section 3 (inverse of equation (2)).
+    """
+    device = device or FNDAMDevice()
+    v0 = device.initial_voltage
+    v = check_range("v", v, 0.0, v0, "V", low_inclusive=False)
+    _, ln_k1, k2 = device.log_constants()
+    return _out(_interval(v0, v, ln_k1, k2))
+
+
+def retention_time(voltage_loss, age, device=None):
+    """Time an element of a given age takes to lose ``voltage_loss`` more volts [s].
+
+    t_ret = (exp(k2/(V(age) - dV)) - exp(k2/V(age))) / k1: retention improves with age because the
+    current falls as ~1/t (science.md section 3).
+
+    Parameters
+    ----------
+    voltage_loss : float or array_like
+        Voltage to lose dV [V], in (0, 1].
+    age : float or array_like
+        Device age when the clock starts [s], in [0, 1e10]; broadcasts with ``voltage_loss``.
+    device : FNDAMDevice, optional
+        The element; the illustrative device by default.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Retention time [s]; ``inf`` beyond ~1.8e308 s.
+    """
+    device = device or FNDAMDevice()
+    dv = check_range("voltage_loss", voltage_loss, 0.0, 1.0, "V", low_inclusive=False)
+    _, ln_k1, k2 = device.log_constants()
+    v_age = advance(device.initial_voltage, ln_k1, k2, _time(age))
+    return _out(_interval(v_age, v_age - dv, ln_k1, k2))
+
+
+def pulse_update(t, device=None, delta=0.2, duration=1e-2):
+    """Extra change of the oxide voltage caused by a programming pulse at device age ``t`` [V].
+
+    During the pulse the oxide voltage is raised by ``delta``, so u = V + delta follows the same
+    dynamics (1) for ``duration``; afterwards V = u - delta.  The result is the exact difference from
+    the unpulsed element at the same instant,
+
+        dV = [k2 / ln(k1 tau + exp(k2/(V(t) + delta))) - delta] - V(t + tau)   (< 0),
+
+    whose small-pulse limit is dV ~ -tau [f(V + delta) - f(V)], f = I/C_T (science.md section 4).  The
+    same pulse moves the element less and less as it ages (roughly 1/t).  Pulse amplitude and width
+    are [open] (the paper's are not known); the defaults are illustrative.
+
+    Parameters
+    ----------
+    t : float or array_like
+        Device age at the start of the pulse [s], in [0, 1e10].
+    device : FNDAMDevice, optional
+        The element; the illustrative device by default.
+    delta : float or array_like
+        Pulse amplitude [V], in [0, 10].  Illustrative default 0.2 V.
+    duration : float or array_like
+        Pulse width [s], in [0, 1e6].  Illustrative default 10 ms.  Arguments broadcast.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Voltage change [V], <= 0 (the pulse removes extra electrons from the floating gate).
+    """
+    device = device or FNDAMDevice()
+    delta = check_range("delta", delta, 0.0, DELTA_MAX, "V")
+    duration = check_range("duration", duration, 0.0, DURATION_MAX, "s")
+    _, ln_k1, k2 = device.log_constants()
+    v = advance(device.initial_voltage, ln_k1, k2, _time(t))
+    return _out(pulse_step(v, ln_k1, k2, delta, duration) - advance(v, ln_k1, k2, duration))
+
+
+def pulse_step(voltage, ln_k1, k2, delta, duration):
+    """Oxide voltage right after a pulse of ``delta`` volts lasting ``duration`` seconds (vectorised).
+
+    u = V + delta evolves by (2) for ``duration``, then V' = u' - delta (see :func:`pulse_update`).
+    Internal fast path shared with the synapse array: arguments are not validated.
+    """
+    return advance(voltage + delta, ln_k1, k2, duration) - delta
+
+
+def _out(arr):
+    """Return a Python float for 0-d results, the array otherwise."""
+    arr = np.asarray(arr)
+    return float(arr) if arr.ndim == 0 else arr
