@@ -43,18 +43,19 @@ def check_range(name, value, low, high, unit="", *, low_inclusive=True, high_inc
         arr = np.asarray(value)
         if arr.dtype.kind not in "biuf":
             raise TypeError
-        arr = arr.astype(np.float64)
+        arr = arr.astype(np.float64, copy=False)
     except (TypeError, ValueError):
         raise ValueError(f"{allowed}; got {value!r}") from None
     if arr.size == 0:
         return arr
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{allowed}; got a non-finite value ({_show(arr)})")
-    below = arr < low if low_inclusive else arr <= low
-    above = arr > high if high_inclusive else arr >= high
-    if np.any(below) or np.any(above):
-        bad = arr[below | above]
-        raise ValueError(f"{allowed}; got {_show(bad)}")
+    # Two passes (min, max) instead of one per test: NaN propagates into both, inf shows in one.
+    lo, hi = arr.min(), arr.max()
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise ValueError(f"{allowed}; got a non-finite value ({_show(arr[~np.isfinite(arr)])})")
+    below = np.less if low_inclusive else np.less_equal
+    above = np.greater if high_inclusive else np.greater_equal
+    if below(lo, low) or above(hi, high):
+        raise ValueError(f"{allowed}; got {_show(arr[below(arr, low) | above(arr, high)])}")
     return arr
 
 

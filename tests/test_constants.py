@@ -1,0 +1,25 @@
+"""Constants against the values science.md states (section 2), computed from CODATA SI values."""
+
+import pytest
+
+from physics import constants as c
+
+
+def test_first_fn_constant():
+    # science.md: a = q^3/(8 pi h) = 1.541434e-6 A eV V^-2, 7 digits: relative 1e-6 covers rounding.
+    assert c.FN_A == pytest.approx(1.541434e-6, rel=1e-6)
+
+
+def test_second_fn_constant():
+    # science.md: b = 8 pi sqrt(2 m0)/(3 q h) = 6.830890e9 V/m per eV^1.5, 7 digits.
+    assert c.FN_B == pytest.approx(6.830890e9, rel=1e-6)
+
+
+def test_schottky_constant():
+    # Forbes: c_S^2 = e^3/(4 pi eps0) = 1.439964 eV^2 V^-1 nm (7 digits).
+    assert c.SCHOTTKY_C2 * 1e9 == pytest.approx(1.439964, rel=1e-6)
+
+
+def test_units():
+    assert c.MV_PER_CM == 1e8
+    assert c.A_PER_CM2 == 1e4
