@@ -12,7 +12,7 @@ and its exact solution is
     V(t) = k2 / ln(k1 t + k0).                                              (2)
 
 The variable z = exp(k2/V) is a linear clock, dz/dt = k1: every closed form below is (2) written in
-logarithms (``logaddexp``) so that k0 ~ e^30 and k1 t ~ e^50 never overflow.
+logarithms so that k0 ~ e^30 and k1 t ~ e^50 never overflow (see :func:`advance`).
 
 All times are in seconds, voltages in volts, SI units throughout.
 """
@@ -24,17 +24,24 @@ import numpy as np
 from scipy.integrate import solve_ivp
 
 from physics import constants as c
-from physics.tunneling import BARRIER_RANGE_EV, MASS_RANGE, fn_coefficients
-from physics.validation import check_positive, check_range
+from physics.barrier import THICKNESS_RANGE
+from physics.materials import BARRIER_RANGE_EV, MASS_RANGE
+from physics.tunneling import fn_coefficients
+from physics.validation import as_output, check_positive, check_range
 
 #: Documented domain of the device fields (also the ranges the dashboard offers).
-THICKNESS_RANGE = (1e-9, 1e-7)  #: oxide thickness d [m]
 AREA_RANGE = (1e-16, 1e-6)  #: junction area S [m^2]
 CAPACITANCE_RANGE = (1e-18, 1e-9)  #: floating-gate capacitance C_T [F]
 VOLTAGE_RANGE = (1.0, 30.0)  #: initial oxide voltage V0 and tunneling voltage [V]
 TIME_MAX = 1e10  #: longest time accepted by the functions [s] (317 years)
 DELTA_MAX = 10.0  #: largest pulse amplitude [V]
 DURATION_MAX = 1e6  #: longest pulse [s]
+#: Smallest oxide voltage a pulse can leave [V]: the model (1) stops at a reversed field.
+VOLTAGE_FLOOR = 1e-3
+#: Illustrative programming pulse [open]: 0.3 V for 0.1 s.  Small enough (delta << V) that the update
+#: falls as ~1/age (log-log slope -0.955 from 1e2 to 1e5 s), long enough to move ~0.6 mV at 100 s.
+PULSE_AMPLITUDE = 0.3  #: [V]
+PULSE_WIDTH = 0.1  #: [s]
 
 
 @dataclass(frozen=True)
@@ -44,7 +51,7 @@ class FNDAMDevice:
     Attributes
     ----------
     oxide_thickness : float
-        Tunneling oxide thickness d [m], in [1e-9, 1e-7]. Illustrative default 12 nm.
+        Tunneling oxide thickness d [m], in [0.5e-9, 1e-7]. Illustrative default 12 nm.
     junction_area : float
         Tunneling junction area S [m^2], in [1e-16, 1e-6]. Illustrative default 1 um^2.
     capacitance : float
@@ -136,8 +143,13 @@ def advance(voltage, ln_k1, k2, elapsed):
     """Oxide voltage after ``elapsed`` seconds of free tunneling, from ``voltage`` (vectorised).
 
     Implements equation (2) restarted from any state: V' = k2 / ln(k1 dt + exp(k2 / V)), evaluated as
-    ``k2 / logaddexp(ln k1 + ln dt, k2 / V)`` so nothing overflows.  This is the one propagator used by
-    the closed form, the pulse update and the synapse array.  Arguments are not validated (internal
+
+        ln(k1 dt + z) = ln z + log1p(dt exp(ln k1 - ln z)),   ln z = k2 / V,
+
+    which is exact, never forms z ~ e^30 (it would overflow float32, or float64 for thick oxides) and
+    costs one log1p per value (``logaddexp`` would be ~4x slower).  The exponent ln k1 - k2/V is at most
+    ln k1 < 90 for every legal device, so dt exp(...) cannot overflow.  This is the one propagator used
+    by the closed form, the pulse update and the synapse array.  Arguments are not validated (internal
     fast path; the public functions check theirs).
 
     Parameters
@@ -156,10 +168,12 @@ def advance(voltage, ln_k1, k2, elapsed):
     numpy.ndarray
         Oxide voltage [V] after ``elapsed``.
     """
-    with np.errstate(divide="ignore"):
-        # ln(0) = -inf is the exact limit: logaddexp(-inf, x) = x leaves V unchanged.
-        log_elapsed = np.log(elapsed)
-    return k2 / np.logaddexp(ln_k1 + log_elapsed, k2 / voltage)
+    log_z = k2 / voltage
+    # In place on one buffer: this function dominates the cost of every caller.
+    ln_new = np.asarray(np.multiply(elapsed, np.exp(ln_k1 - log_z)))
+    np.log1p(ln_new, out=ln_new)
+    ln_new += log_z
+    return np.divide(k2, ln_new, out=ln_new)
 
 
 def _time(t):
@@ -183,15 +197,16 @@ def oxide_voltage(t, device=None):
     """
     device = device or FNDAMDevice()
     _, ln_k1, k2 = device.log_constants()
-    return _out(advance(device.initial_voltage, ln_k1, k2, _time(t)))
+    return as_output(advance(device.initial_voltage, ln_k1, k2, _time(t)))
 
 
 def oxide_voltage_ode(t, device=None, rtol=1e-12):
     """Oxide voltage from a numerical solution of the ODE (1): the independent check of the closed form.
 
     Integrates dV/ds = -(t + t_c) (k1/k2) V^2 exp(-k2/V) in the log-time variable s = ln(1 + t/t_c),
-    t_c = k0/k1 (the element's initial time scale), with SciPy's DOP853 (8th order Runge-Kutta); the
-    change of variable spreads ten decades of time evenly over s, so one solver run covers 0 to 1e10 s.
+    t_c = min(k0/k1, 1e10 s) (the element's initial time scale), with SciPy's DOP853 (8th order
+    Runge-Kutta); the change of variable spreads ten decades of time evenly over s, so one solver run
+    covers 0 to 1e10 s.
     The right-hand side is equation (1) itself; the closed form (2) is not used.
 
     Parameters
@@ -212,25 +227,32 @@ def oxide_voltage_ode(t, device=None, rtol=1e-12):
     t_arr = _time(t)
     rtol = float(check_range("rtol", rtol, 1e-13, 1e-3))
     ln_k0, ln_k1, k2 = device.log_constants()
-    t_c = np.exp(ln_k0 - ln_k1)
+    # The initial time scale k0/k1, capped at TIME_MAX so it cannot overflow for barely leaking devices.
+    t_c = np.exp(min(ln_k0 - ln_k1, np.log(TIME_MAX)))
     rate = np.exp(ln_k1) / k2
 
     def rhs(s, v):
         # dt/ds = t + t_c = t_c e^s
         return -t_c * np.exp(s) * rate * v * v * np.exp(-k2 / v)
 
-    s_eval = np.unique(np.log1p(t_arr.ravel() / t_c))
-    sol = solve_ivp(rhs, (0.0, s_eval[-1]), [device.initial_voltage], method="DOP853",
-                    t_eval=s_eval, rtol=rtol, atol=rtol * 1e-3)
-    v = np.interp(np.log1p(t_arr / t_c), s_eval, sol.y[0])  # exact lookup: nodes are the eval points
-    return _out(v)
+    s = np.log1p(t_arr / t_c)
+    s_eval = np.unique(np.append(s.ravel(), 0.0))  # sorted, starts at t = 0
+    v_eval = np.full(s_eval.shape, device.initial_voltage)
+    if s_eval.size > 1:
+        sol = solve_ivp(rhs, (0.0, s_eval[-1]), [device.initial_voltage], method="DOP853",
+                        t_eval=s_eval, rtol=rtol, atol=rtol * 1e-3)
+        if not sol.success:
+            raise RuntimeError(f"ODE solver failed: {sol.message}")
+        v_eval = sol.y[0]
+    return as_output(np.interp(s, s_eval, v_eval))  # exact lookup: every s is a node
 
 
 def tunneling_current(t, device=None):
     """Tunneling current I(t) = C_T |dV/dt| = C_T (k1/k2) V^2 / (k1 t + k0)  [A].
 
-    From (1) and (2): exp(-k2/V(t)) = 1/(k1 t + k0), computed as exp(ln k1 - logaddexp(...)).  At late
-    times I ~ C_T V^2 / (k2 t): the current falls as ~1/t (science.md section 3).
+    From (1) and (2): exp(-k2/V(t)) = 1/(k1 t + k0), so I = C_T (k1/k2) V^2 exp(-k2/V), evaluated as
+    exp(ln k1 - k2/V).  At late times I ~ C_T V^2 / (k2 t): the current falls as ~1/t (science.md
+    section 3).
 
     Parameters
     ----------
@@ -245,21 +267,20 @@ def tunneling_current(t, device=None):
         Current [A], same shape as ``t``.
     """
     device = device or FNDAMDevice()
-    return _out(_current(_time(t), device))
+    return as_output(_current(_time(t), device))
 
 
 def electron_rate(t, device=None):
     """Electrons tunneling per second, I(t) / q [1/s]; see :func:`tunneling_current`."""
     device = device or FNDAMDevice()
-    return _out(_current(_time(t), device) / c.Q)
+    return as_output(_current(_time(t), device) / c.Q)
 
 
 def _current(t, device):
-    ln_k0, ln_k1, k2 = device.log_constants()
-    with np.errstate(divide="ignore"):
-        log_z = np.logaddexp(ln_k1 + np.log(t), ln_k0)
-    v = k2 / log_z
-    return device.capacitance * v * v / k2 * np.exp(ln_k1 - log_z)
+    _, ln_k1, k2 = device.log_constants()
+    v = advance(device.initial_voltage, ln_k1, k2, t)
+    # exp(-k2/V) = 1/(k1 t + k0) on the trajectory: I = C_T (k1/k2) V^2 exp(-k2/V), in logs.
+    return device.capacitance * v * v / k2 * np.exp(ln_k1 - k2 / v)
 
 
 def trajectory(device=None, t_start=1e-3, t_stop=TIME_MAX, num=256):
@@ -292,11 +313,12 @@ def trajectory(device=None, t_start=1e-3, t_stop=TIME_MAX, num=256):
 def _interval(v_from, v_to, ln_k1, k2):
     """Time to tunnel from ``v_from`` down to ``v_to`` [s]: (exp(k2/v_to) - exp(k2/v_from)) / k1.
 
-    Written as exp(k2/v_to - ln k1) * (-expm1(k2/v_from - k2/v_to)) to keep every digit; returns inf
-    only when the time exceeds the float range (~1.8e308 s).
+    Written as exp(k2/v_to - ln k1 + ln(-expm1(k2/v_from - k2/v_to))): every factor stays in logs, so
+    equal voltages give exactly 0 even where exp(k2/v) overflows; returns inf only when the time
+    exceeds the float range (~1.8e308 s).
     """
-    with np.errstate(over="ignore"):
-        return np.exp(k2 / v_to - ln_k1) * -np.expm1(k2 / v_from - k2 / v_to)
+    with np.errstate(over="ignore", divide="ignore"):
+        return np.exp(k2 / v_to - ln_k1 + np.log(-np.expm1(k2 / v_from - k2 / v_to)))
 
 
 def time_to_voltage(v, device=None):
@@ -322,7 +344,7 @@ def time_to_voltage(v, device=None):
     v0 = device.initial_voltage
     v = check_range("v", v, 0.0, v0, "V", low_inclusive=False)
     _, ln_k1, k2 = device.log_constants()
-    return _out(_interval(v0, v, ln_k1, k2))
+    return as_output(_interval(v0, v, ln_k1, k2))
 
 
 def retention_time(voltage_loss, age, device=None):
@@ -343,16 +365,19 @@ def retention_time(voltage_loss, age, device=None):
     Returns
     -------
     float or numpy.ndarray
-        Retention time [s]; ``inf`` beyond ~1.8e308 s.
+        Retention time [s]; ``inf`` beyond ~1.8e308 s or when V(age) <= voltage_loss.
     """
     device = device or FNDAMDevice()
     dv = check_range("voltage_loss", voltage_loss, 0.0, 1.0, "V", low_inclusive=False)
     _, ln_k1, k2 = device.log_constants()
     v_age = advance(device.initial_voltage, ln_k1, k2, _time(age))
-    return _out(_interval(v_age, v_age - dv, ln_k1, k2))
+    v_end = v_age - dv
+    with np.errstate(invalid="ignore"):
+        # V(t) > 0 for every finite t: an element with less than dV left never loses it.
+        return as_output(np.where(v_end > 0.0, _interval(v_age, v_end, ln_k1, k2), np.inf))
 
 
-def pulse_update(t, device=None, delta=0.2, duration=1e-2):
+def pulse_update(t, device=None, delta=PULSE_AMPLITUDE, duration=PULSE_WIDTH):
     """Extra change of the oxide voltage caused by a programming pulse at device age ``t`` [V].
 
     During the pulse the oxide voltage is raised by ``delta``, so u = V + delta follows the same
@@ -372,33 +397,31 @@ def pulse_update(t, device=None, delta=0.2, duration=1e-2):
     device : FNDAMDevice, optional
         The element; the illustrative device by default.
     delta : float or array_like
-        Pulse amplitude [V], in [0, 10].  Illustrative default 0.2 V.
+        Pulse amplitude [V], in [0, 10].  Illustrative default 0.3 V.
     duration : float or array_like
-        Pulse width [s], in [0, 1e6].  Illustrative default 10 ms.  Arguments broadcast.
+        Pulse width [s], in [0, 1e6].  Illustrative default 0.1 s.  Arguments broadcast.
 
     Returns
     -------
     float or numpy.ndarray
-        Voltage change [V], <= 0 (the pulse removes extra electrons from the floating gate).
+        Voltage change [V], <= 0 (the pulse removes extra electrons from the floating gate); a pulse
+        that would drive the oxide voltage below 1 mV leaves it at 1 mV (see :func:`pulse_step`).
     """
     device = device or FNDAMDevice()
     delta = check_range("delta", delta, 0.0, DELTA_MAX, "V")
     duration = check_range("duration", duration, 0.0, DURATION_MAX, "s")
     _, ln_k1, k2 = device.log_constants()
     v = advance(device.initial_voltage, ln_k1, k2, _time(t))
-    return _out(pulse_step(v, ln_k1, k2, delta, duration) - advance(v, ln_k1, k2, duration))
+    return as_output(pulse_step(v, ln_k1, k2, delta, duration) - advance(v, ln_k1, k2, duration))
 
 
 def pulse_step(voltage, ln_k1, k2, delta, duration):
     """Oxide voltage right after a pulse of ``delta`` volts lasting ``duration`` seconds (vectorised).
 
     u = V + delta evolves by (2) for ``duration``, then V' = u' - delta (see :func:`pulse_update`).
-    Internal fast path shared with the synapse array: arguments are not validated.
+    A pulse strong and long enough to drain the gate (u' < delta) would reverse the oxide field, which
+    equation (1) does not describe: V' is floored at ``VOLTAGE_FLOOR``.  Internal fast path shared with
+    the synapse array: arguments are not validated.
     """
-    return advance(voltage + delta, ln_k1, k2, duration) - delta
+    return np.maximum(advance(voltage + delta, ln_k1, k2, duration) - delta, VOLTAGE_FLOOR)
 
-
-def _out(arr):
-    """Return a Python float for 0-d results, the array otherwise."""
-    arr = np.asarray(arr)
-    return float(arr) if arr.ndim == 0 else arr
