@@ -1,0 +1,134 @@
+"""View 4: a synapse array learning online, beside float SGD and fixed-precision memories.
+
+Wraps :class:`physics.learning.LearningRun`, which the view advances a chunk of steps at a time (play,
+pause, step, reset); changing any parameter starts a fresh run.  Mismatch, readout noise and ADC
+resolution are the array's :class:`physics.synapse.SynapseParameters` (illustrative defaults).
+"""
+
+import dataclasses
+
+import numpy as np
+import param
+
+from physics import fndam, learning, synapse
+
+#: Memory name -> legend label.
+LABELS = {"float": "Float SGD (1/t rate)", "fndam": "FN-DAM synapse array",
+          "static-4bit": "Static 4-bit", "static-6bit": "Static 6-bit", "static-8bit": "Static 8-bit"}
+TASKS = {"2d": "2-D Gaussian classes", "64d": "64-D logistic teacher"}
+#: Weights drawn in the trajectory plot (the first few; the last is the bias).
+TRACED_WEIGHTS = 3
+#: Steps averaged in the update-size plot (a single step's |dw| is dominated by its sample).
+SMOOTHING = 25
+
+
+class LearningState(param.Parameterized):
+    """One online-learning run; the run object is rebuilt whenever a parameter changes."""
+
+    task = param.Selector(objects=list(TASKS), default="2d", label="Task",
+                          doc="2d: two overlapping Gaussian classes (Bayes accuracy 0.869). 64d: labels "
+                              "from a noisy logistic teacher in 64 dimensions (teacher accuracy ~0.80).")
+    n_steps = param.Integer(2000, bounds=(100, 10000), step=100, label="Training steps (samples)",
+                            doc="Online steps, one sample each (batch size 1), the same order for "
+                                "every memory.")
+    k1_spread_pct = param.Number(2.0, bounds=(0.0, 50.0), step=0.5, label="Mismatch of k1 (% rms)",
+                                 doc="Element-to-element spread of k1 (junction area, capacitance). "
+                                     "2 % is illustrative.")
+    k2_spread_pct = param.Number(0.1, bounds=(0.0, 10.0), step=0.05, label="Mismatch of k2 (% rms)",
+                                 doc="Element-to-element spread of k2 = B d (oxide thickness, barrier). "
+                                     "0.1 % is illustrative.")
+    readout_noise_uV = param.Number(100.0, bounds=(0.0, 10000.0), step=10.0,
+                                    label="Readout noise (µV rms)",
+                                    doc="Noise of one differential readout of a synapse. 100 µV is "
+                                        "illustrative; the kT/C noise of 100 fF is 200 µV.")
+    adc_bits = param.Integer(12, bounds=(0, 24), label="Readout ADC resolution (bits, 0 = none)",
+                             doc="Resolution of the converter that reads the differential voltage "
+                                 "over +-0.5 V; 0 reads it exactly.")
+    seed = param.Integer(0, bounds=(0, 9999), label="Random seed (-)",
+                         doc="Seed of the data, the mismatch and the noise: one seed, one run.")
+    steps_per_tick = param.Integer(50, bounds=(1, 1000), label="Steps per plot update (-)",
+                                   doc="How many training steps run between two redraws while playing.")
+
+    RUN_PARAMS = ("task", "n_steps", "k1_spread_pct", "k2_spread_pct", "readout_noise_uV", "adc_bits", "seed")
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        self.run = None
+        self.reset()
+        self.param.watch(lambda _: self.reset(), list(self.RUN_PARAMS))
+
+    def synapse_parameters(self):
+        """The array's parameters from this state (others at their illustrative defaults)."""
+        return dataclasses.replace(
+            synapse.SynapseParameters(), k1_spread=self.k1_spread_pct / 100.0,
+            k2_spread=self.k2_spread_pct / 100.0, readout_noise=self.readout_noise_uV * 1e-6,
+            adc_bits=self.adc_bits)
+
+    def reset(self):
+        """Start a fresh run at step 0 with the current parameters."""
+        self.run = learning.LearningRun(self.task, self.n_steps, params=self.synapse_parameters(),
+                                        seed=self.seed)
+
+    def advance(self, steps=None):
+        """Run ``steps`` more steps (default ``steps_per_tick``); return how many ran (0 when done)."""
+        return self.run.advance(self.steps_per_tick if steps is None else steps)
+
+    @property
+    def progress(self):
+        """Fraction of the run done, in [0, 1]."""
+        return self.run.steps_done / self.run.n_steps
+
+    def curves(self):
+        """Per memory: ``step``, test ``loss`` [nats], ``accuracy`` [-] and update ``energy`` [J]."""
+        hist = self.run.history()
+        return {name: {"step": hist.step, "loss": hist.loss[name], "accuracy": hist.accuracy[name],
+                       "energy": hist.energy[name]} for name in self.run.names}
+
+    def weight_traces(self):
+        """Weights against step for float SGD and FN-DAM: ``{name: {"step", "w": (steps, k)}}``."""
+        hist = self.run.history()
+        keep = [*range(TRACED_WEIGHTS - 1), -1]  # the first weights and the bias
+        return {name: {"step": hist.step, "w": hist.weights[name][:, keep] if hist.step.size else
+                       np.empty((0, len(keep)))} for name in ("float", "fndam")}
+
+    def update_sizes(self):
+        """Mean |dw| per step, smoothed over SMOOTHING steps, for float SGD and FN-DAM.
+
+        Both shrink ~1/t: float SGD by its schedule, FN-DAM by the device physics (the same pulse
+        moves a wider barrier less), which is the self-annealing the paper describes.
+        """
+        hist = self.run.history()
+        out = {}
+        for name in ("float", "fndam"):
+            w = hist.weights[name]
+            if w.shape[0] < SMOOTHING + 1:
+                out[name] = {"step": np.array([]), "dw": np.array([])}
+                continue
+            dw = np.mean(np.abs(np.diff(w, axis=0)), axis=1)
+            smooth = np.convolve(dw, np.ones(SMOOTHING) / SMOOTHING, mode="valid")
+            out[name] = {"step": hist.step[SMOOTHING:], "dw": smooth}
+        return out
+
+    def pulse_schedule(self):
+        """Relative update of one reference pulse against step: the device's built-in schedule.
+
+        ``fndam``: pulse_update(age) / pulse_update(start age) for the run's element and pulse, age =
+        start_age + step x step_seconds; ``float``: the float learner's k0 / (k0 + k).  Both fall as
+        ~1/t with k0 = start_age / step_seconds: the physics supplies the learning-rate schedule.
+        """
+        run = self.run
+        steps = np.arange(run.n_steps + 1, dtype=float)
+        ages = run.params.start_age + steps * run.step_seconds
+        pulse = np.abs(fndam.pulse_update(ages, run.device, run.params.pulse_amplitude,
+                                          run.params.reference_pulse_width))
+        k0 = run.params.start_age / run.step_seconds
+        return {"step": steps, "fndam": pulse / pulse[0], "float": k0 / (k0 + steps)}
+
+    def summary(self):
+        """Final (so far) accuracy and update energy [J] per memory, and the progress."""
+        curves = self.curves()
+        last = {name: {"accuracy": float(c["accuracy"][-1]) if c["step"].size else float("nan"),
+                       "energy_J": float(c["energy"][-1]) if c["step"].size else 0.0}
+                for name, c in curves.items()}
+        return {"steps_done": self.run.steps_done, "n_steps": self.run.n_steps, "progress": self.progress,
+                "done": self.run.done, "memories": last}

@@ -1,0 +1,57 @@
+"""View 3 state (memory dynamics) without a browser: data for defaults and for changed controls."""
+
+import numpy as np
+import pytest
+
+from dashboard.state.memory import POINTS, T_START, T_STOP, MemoryState
+
+
+def test_defaults_reproduce_the_illustrative_device():
+    # science.md section 3: k2 = 304.1 V, k1 = 2.42e13 1/s, ln k0 = 30.41, V(1 year) = 6.324 V.
+    summary = MemoryState().summary()
+    assert summary["k2_V"] == pytest.approx(304.1, abs=0.05)
+    assert summary["k1_per_s"] == pytest.approx(2.42e13, rel=5e-3)
+    assert summary["ln_k0"] == pytest.approx(30.41, abs=5e-3)
+    assert summary["V_at"]["1 year"] == pytest.approx(6.324, abs=5e-4)
+
+
+def test_trajectories_are_finite_on_the_window_and_converge():
+    data = MemoryState().trajectories()
+    assert sorted(data) == [8.0, 9.0, 10.0, 11.0]
+    finals = []
+    for curve in data.values():
+        assert curve["t_s"][0] == pytest.approx(T_START)
+        assert curve["t_s"][-1] == pytest.approx(T_STOP)
+        for key in ("V", "I_A", "electrons_per_s"):
+            assert curve[key].shape == (POINTS,)
+            assert np.all(np.isfinite(curve[key]))
+            assert np.all(curve[key] > 0)
+        assert np.all(np.diff(curve["V"]) <= 0)  # the gate only discharges
+        finals.append(curve["V"][-1])
+    # Initial conditions are forgotten: 8 V to 11 V end within 1 mV of each other at 10 years.
+    assert np.ptp(finals) < 1e-3
+    starts = [curve["V"][0] for curve in data.values()]
+    assert np.ptp(starts) > 1.0
+
+
+def test_voltages_are_clipped_to_the_element_range():
+    state = MemoryState(voltage_step=3.0)
+    state.device.oxide_voltage = 2.0
+    assert min(state.initial_voltages()) == 1.0  # V0 - 2 x 3 V clipped to the 1 V floor
+    assert all(np.all(np.isfinite(c["V"])) for c in state.trajectories().values())
+
+
+def test_retention_grows_with_age_and_with_the_loss_allowed():
+    state = MemoryState()
+    small = state.retention()
+    assert np.all(np.diff(small["retention_s"]) > 0)
+    state.retention_loss_mV = 10.0
+    large = state.retention()
+    assert np.array_equal(large["age_s"], small["age_s"])
+    assert np.all(large["retention_s"] > small["retention_s"])
+
+
+def test_larger_capacitance_discharges_more_slowly():
+    fast = MemoryState(capacitance_fF=100.0).summary()["V_at"]["1 year"]
+    slow = MemoryState(capacitance_fF=1000.0).summary()["V_at"]["1 year"]
+    assert slow > fast
