@@ -38,7 +38,7 @@ class EnergyState(param.Parameterized):
         9.0, bounds=(3.0, 13.0), step=0.1, label="Training samples or tokens D (log10)",
         doc="How many samples (or tokens) the model sees in training, as a power of ten: 9 is 1e9.")
     log10_batch = param.Number(
-        float(np.log10(32.0)), bounds=(0.0, 7.0), step=0.05, label="Batch size B (log10 of samples per step)",
+        1.5, bounds=(0.0, 7.0), step=0.05, label="Batch size B (log10 of samples per step)",
         doc="Samples per optimizer step, as a power of ten (0 is online learning, B = 1; 6.6 is a 4e6-"
             "token datacentre batch). Every step updates every parameter once: N D/B updates.")
     log10_params = param.Number(

@@ -41,13 +41,16 @@ class LearningState(param.Parameterized):
                                     label="Readout noise (µV rms)",
                                     doc="Noise of one differential readout of a synapse. 100 µV is "
                                         "illustrative; the kT/C noise of 100 fF is 200 µV.")
-    adc_bits = param.Integer(12, bounds=(0, 24), label="Readout ADC resolution (bits, 0 = none)",
+    adc_bits = param.Integer(12, bounds=(0, 24), step=1, label="Readout ADC resolution (bits, 0 = none)",
                              doc="Resolution of the converter that reads the differential voltage "
                                  "over +-0.5 V; 0 reads it exactly.")
-    seed = param.Integer(0, bounds=(0, 9999), label="Random seed (-)",
+    seed = param.Integer(0, bounds=(0, 9999), step=1, label="Random seed (-)",
                          doc="Seed of the data, the mismatch and the noise: one seed, one run.")
-    steps_per_tick = param.Integer(50, bounds=(1, 1000), label="Steps per plot update (-)",
+    steps_per_tick = param.Integer(50, bounds=(1, 1000), step=1, label="Steps per plot update (-)",
                                    doc="How many training steps run between two redraws while playing.")
+
+    steps_done = param.Integer(0, bounds=(0, None), constant=True, label="Steps done (-)",
+                               doc="Training steps run so far (set by advance and reset, not by the user).")
 
     RUN_PARAMS = ("task", "n_steps", "k1_spread_pct", "k2_spread_pct", "readout_noise_uV", "adc_bits", "seed")
 
@@ -68,10 +71,22 @@ class LearningState(param.Parameterized):
         """Start a fresh run at step 0 with the current parameters."""
         self.run = learning.LearningRun(self.task, self.n_steps, params=self.synapse_parameters(),
                                         seed=self.seed)
+        self._publish()
 
     def advance(self, steps=None):
         """Run ``steps`` more steps (default ``steps_per_tick``); return how many ran (0 when done)."""
-        return self.run.advance(self.steps_per_tick if steps is None else steps)
+        ran = self.run.advance(self.steps_per_tick if steps is None else steps)
+        self._publish()
+        return ran
+
+    def _publish(self):
+        """Mirror the run's step count in ``steps_done``; notify once even when it did not change (a
+        reset at step 0 still has new parameters to draw)."""
+        if self.steps_done == self.run.steps_done:
+            self.param.trigger("steps_done")
+            return
+        with param.edit_constant(self):
+            self.steps_done = self.run.steps_done
 
     @property
     def progress(self):

@@ -1,0 +1,178 @@
+"""View 5: energy per update by technology and the energy of training from 1e3 to 1e12 parameters."""
+
+import holoviews as hv
+import numpy as np
+import pandas as pd
+import panel as pn
+
+from dashboard.state.energy import B_RANGE, N_RANGE, EnergyState
+from dashboard.views.controls import controls
+from dashboard.views.download import csv_button, to_csv
+from dashboard.views.plotting import PLOT_OPTS, live_plot
+
+ENERGY_PARAMS = ["log10_params", "log10_samples", "log10_batch", "e_flop", "conventional", "fndam_source",
+                 "hold_pW_per_bit", "train_days"]
+DEVICE_PARAMS = ["oxide_voltage", "oxide_thickness_nm", "barrier_height_eV", "mass_ratio"]
+MEMORY_PARAMS = ["junction_area_um2", "capacitance_fF"]
+E_DIM = hv.Dimension("energy", label="Energy", unit="J")
+Y_FLOOR = 1e-22  #: bottom of the technology plot [J], below the Landauer limit
+N_DIM = hv.Dimension("N", label="Model parameters N")
+#: Term -> (colour, dash) of the training-energy plot.
+STYLE = {"compute": ("#555555", "solid"), "updates": ("#c0392b", "dashed"), "hold": ("#e67e22", "dotted"),
+         "total": ("#1f5fa8", "solid")}
+
+
+def _si(value, unit):
+    """'5.12 nJ'-style text for a positive number."""
+    prefixes = [(1e-21, "z"), (1e-18, "a"), (1e-15, "f"), (1e-12, "p"), (1e-9, "n"), (1e-6, "µ"),
+                (1e-3, "m"), (1.0, ""), (1e3, "k"), (1e6, "M"), (1e9, "G"), (1e12, "T"), (1e15, "P")]
+    scale, prefix = max(((s, p) for s, p in prefixes if value >= s), default=prefixes[0])
+    return f"{value / scale:.3g} {prefix}{unit}"
+
+
+class EnergyView(pn.viewable.Viewer):
+    """Technology bars with the Landauer floor, energy against N by term, and saving against B."""
+
+    def __init__(self, state: EnergyState, notice, **params):
+        super().__init__(**params)
+        self.state = state
+        memory = state.memory
+        sources = [(state, ENERGY_PARAMS), (memory.device, DEVICE_PARAMS), (memory, MEMORY_PARAMS)]
+        self.tech_plot = pn.pane.HoloViews(live_plot(self._technologies, *sources[1:]),
+                                           sizing_mode="stretch_width")
+        self.scale_plot = pn.pane.HoloViews(live_plot(self._scale, *sources), sizing_mode="stretch_width")
+        self.batch_plot = pn.pane.HoloViews(live_plot(self._batch, *sources), sizing_mode="stretch_width")
+        self.summary = pn.pane.Markdown(self._summary(), css_classes=["fndam-summary"])
+        self.table = pn.pane.DataFrame(self._table(), index=False, sizing_mode="stretch_width",
+                                       css_classes=["fndam-table"])
+        for obj, names in sources:
+            obj.param.watch(lambda _: self._refresh_text(), names)
+        self._layout = pn.Row(
+            pn.Column(controls(state, ENERGY_PARAMS, notice), self.summary,
+                      csv_button("technologies.csv", self.technologies_csv, "Download technology data (CSV)"),
+                      csv_button("training_energy.csv", self.scale_csv, "Download energy vs N (CSV)"),
+                      csv_button("saving_vs_batch.csv", self.batch_csv, "Download saving vs B (CSV)"),
+                      width=320),
+            pn.Column(self.tech_plot, self.scale_plot, self.batch_plot,
+                      pn.pane.Markdown("### Sources of every write energy", margin=(10, 10, 0, 10)),
+                      self.table, sizing_mode="stretch_width"),
+            sizing_mode="stretch_width")
+
+    def _refresh_text(self):
+        self.summary.object = self._summary()
+        self.table.object = self._table()
+
+    def _technologies(self):
+        """Log bars from the axis floor to each write energy, a whisker to its upper figure, Landauer."""
+        rows = self.state.technologies()
+        names = [r["technology"] for r in rows]
+        energy_j = np.array([r["energy_J"] for r in rows])
+        upper = np.array([r["max_J"] for r in rows])
+        x = np.arange(len(rows), dtype=float)
+        # Rectangles, not Bars: a bar on a log axis needs an explicit floor to start from.
+        bars = hv.Rectangles(
+            {"x0": x - 0.35, "y0": np.full_like(x, Y_FLOOR), "x1": x + 0.35, "y1": energy_j,
+             "technology": names, "energy_J": energy_j, "source": [r["source"] for r in rows]},
+            vdims=["technology", "energy_J", "source"]).opts(
+            color="technology", cmap="Category20", line_color="white", tools=["hover"], show_legend=False)
+        ranged = np.isfinite(upper)
+        whiskers = hv.Segments((x[ranged], energy_j[ranged], x[ranged], upper[ranged])).opts(
+            color="#333333", line_width=2)
+        floor = self.state.summary()["landauer_J"]
+        return (bars * whiskers * hv.HLine(floor).opts(color="#8e44ad", line_dash="dashed", line_width=2)
+                * hv.Text(-0.45, floor * 4, "Landauer limit kT ln 2 at 300 K (2.9 zJ)").opts(
+                    text_align="left", text_font_size="9pt", text_color="#8e44ad")
+                ).opts(hv.opts.Overlay(**PLOT_OPTS, logy=True, ylim=(Y_FLOOR, 1e-9),
+                                       xlim=(-0.6, len(rows) - 0.4),
+                                       xticks=list(zip(x, names, strict=True)), xrotation=30,
+                                       title="Write energy per update (whisker: upper figure; hover: source)",
+                                       xlabel="", ylabel="Energy per update or per bit (J)"))
+
+    def _scale(self):
+        data = self.state.training_vs_params()
+        n_mark = 10.0**self.state.log10_params
+        layers = []
+        # FN-DAM holds its state without supply power: its hold term is zero and not drawn.
+        for side, label, terms in (("conventional", "conventional", ("updates", "hold", "total")),
+                                   ("fndam", "FN-DAM", ("updates", "total"))):
+            for term in terms:
+                y = data[side][term]
+                keep = y > 0  # a zero term has no place on a log axis (FN-DAM holds for free)
+                colour, dash = STYLE[term]
+                curve = hv.Curve((data["N"][keep], y[keep]), N_DIM, E_DIM, label=f"{term}, {label}")
+                layers.append(curve.opts(color=colour if side == "conventional" else "#16a085",
+                                         line_dash=dash, line_width=3 if term == "total" else 1.8))
+        colour, dash = STYLE["compute"]
+        layers.append(hv.Curve((data["N"], data["conventional"]["compute"]), N_DIM, E_DIM,
+                               label="compute (same for both)").opts(color=colour, line_dash=dash))
+        return (hv.Overlay(layers) * hv.VLine(n_mark).opts(color="#999999", line_dash="dotted")).opts(
+            hv.opts.Overlay(**PLOT_OPTS, logx=True, logy=True, xlim=N_RANGE, legend_position="top_left",
+                            title=f"Training energy against model size at B = {self.state.batch_size():,.0f}",
+                            xlabel="Model parameters N", ylabel="Training energy (J)"))
+
+    def _batch(self):
+        data = self.state.saving_vs_batch()
+        b_dim = hv.Dimension("B", label="Batch size B")
+        s_dim = hv.Dimension("saving", label="Energy saving")
+        press = self.state.summary()["press"].value
+        return (hv.Curve((data["B"], data["saving"]), b_dim, s_dim, label="this model").opts(
+                    color="#1f5fa8", line_width=3)
+                * hv.Scatter((data["table_B"], data["table_saving"]), b_dim, s_dim,
+                             label="B = 1, 32, 1024, 4e6").opts(color="#c0392b", size=9)
+                * hv.HLine(press).opts(color="#8e44ad", line_dash="dashed")
+                * hv.Text(B_RANGE[0] * 2, press * 1.4, "100x: press-reported projection (not computed)").opts(
+                    text_align="left", text_font_size="9pt", text_color="#8e44ad")
+                * hv.VLine(self.state.batch_size()).opts(color="#999999", line_dash="dotted")
+                ).opts(hv.opts.Overlay(**PLOT_OPTS, logx=True, logy=True, xlim=B_RANGE,
+                                       legend_position="bottom_left",
+                                       title="Saving of FN-DAM updates against batch size "
+                                             "(compute unchanged)",
+                                       xlabel="Batch size B (samples per step)",
+                                       ylabel="E conventional / E FN-DAM"))
+
+    def _summary(self):
+        s = self.state.summary()
+        return (f"**Per update** conventional {_si(s['conventional_J'], 'J')}, "
+                f"FN-DAM {_si(s['fndam_J'], 'J')}  \n"
+                f"**At N = {s['N']:.3g}, B = {s['batch']:,.0f}:** conventional "
+                f"{_si(s['conventional_total_J'], 'J')}, FN-DAM {_si(s['fndam_total_J'], 'J')}, "
+                f"**saving {s['saving']:.3g}x**  \n"
+                f"**Published:** {_si(s['paper'].value, 'J')} per update and 14 bits "
+                f"({s['paper'].source}).  \n"
+                f"**Press-reported projection:** ~100x less training energy, 'a pessimistic projection' "
+                f"(The Register, 2022); its derivation is not public, so it is shown, not computed.  \n"
+                "*Swapping the memory alone saves much only when updates rival compute (small batches); "
+                "a 100x at datacentre scale needs learning in memory.*")
+
+    def _table(self):
+        rows = self.state.technologies()
+        return pd.DataFrame({"Technology": [r["technology"] for r in rows],
+                             "Write energy": [_si(r["energy_J"], "J") for r in rows],
+                             "Per": [r["basis"] for r in rows], "Includes": [r["includes"] for r in rows],
+                             "Source": [r["source"] for r in rows]})
+
+    def technologies_csv(self):
+        rows = self.state.technologies()
+        return to_csv({key: [r[key] for r in rows] for key in rows[0]},
+                      {"landauer_J_at_300K": self.state.summary()["landauer_J"]})
+
+    def scale_csv(self):
+        data = self.state.training_vs_params()
+        columns = {"N": data["N"]}
+        for side in ("conventional", "fndam"):
+            for term, values in data[side].items():
+                columns[f"{term}_{side}_J"] = values
+        return to_csv(columns, self._notes())
+
+    def batch_csv(self):
+        data = self.state.saving_vs_batch()
+        return to_csv({"B": data["B"], "saving": data["saving"]}, self._notes())
+
+    def _notes(self):
+        s = self.state
+        return {"N": 10.0**s.log10_params, "D": 10.0**s.log10_samples, "B": s.batch_size(),
+                "e_flop": s.e_flop, "conventional": s.conventional, "fndam": s.fndam_source,
+                "hold_pW_per_bit": s.hold_pW_per_bit, "train_days": s.train_days}
+
+    def __panel__(self):
+        return self._layout

@@ -1,0 +1,156 @@
+"""View 4: a synapse array learning online, streamed as it runs (play, pause, step, reset).
+
+Training runs in short chunks from a per-session periodic callback, so the page stays responsive and
+shows progress; every plot redraws in place from the state's ``steps_done``.
+"""
+
+import holoviews as hv
+import numpy as np
+import panel as pn
+
+from dashboard.state.learning import LABELS, TRACED_WEIGHTS, LearningState
+from dashboard.views.controls import controls
+from dashboard.views.download import csv_button, to_csv
+from dashboard.views.plotting import PLOT_OPTS, live_plot
+
+LEARNING_PARAMS = ["task", "n_steps", "k1_spread_pct", "k2_spread_pct", "readout_noise_uV", "adc_bits",
+                   "seed", "steps_per_tick"]
+COLORS = {"float": "#333333", "fndam": "#1f5fa8", "static-4bit": "#e67e22", "static-6bit": "#c0392b",
+          "static-8bit": "#8e44ad"}
+TICK_MS = 150  #: period of the training callback while playing [ms]
+STEP_DIM = hv.Dimension("step", label="Training step")
+
+
+class LearningView(pn.viewable.Viewer):
+    """Controls and four live plots: accuracy, loss, weights, and update size against step."""
+
+    def __init__(self, state: LearningState, notice, **params):
+        super().__init__(**params)
+        self.state = state
+        self._callback = None
+        source = (state, ["steps_done"])
+        self.plots = {name: pn.pane.HoloViews(live_plot(fn, source), sizing_mode="stretch_width")
+                      for name, fn in (("accuracy", self._accuracy), ("loss", self._loss),
+                                       ("weights", self._weights), ("updates", self._updates))}
+        self.play = pn.widgets.Toggle(name="Play", button_type="primary", width=100)
+        self.step = pn.widgets.Button(name="Step", width=80)
+        self.reset = pn.widgets.Button(name="Reset", width=80)
+        self.progress = pn.indicators.Progress(value=0, max=100, sizing_mode="stretch_width",
+                                               bar_color="primary")
+        self.summary = pn.pane.Markdown(self._summary(), css_classes=["fndam-summary"])
+        self.play.param.watch(self._on_play, "value")
+        self.step.on_click(lambda _: self._tick())
+        self.reset.on_click(lambda _: self._on_reset())
+        state.param.watch(self._on_steps, "steps_done")
+        self._layout = pn.Row(
+            pn.Column(pn.Row(self.play, self.step, self.reset), self.progress, self.summary,
+                      controls(state, LEARNING_PARAMS, notice),
+                      csv_button("learning_curves.csv", self.curves_csv, "Download loss/accuracy (CSV)"),
+                      csv_button("weights.csv", self.weights_csv, "Download weights (CSV)"), width=320),
+            pn.Column(pn.Row(self.plots["accuracy"], self.plots["loss"], sizing_mode="stretch_width"),
+                      pn.Row(self.plots["weights"], self.plots["updates"], sizing_mode="stretch_width"),
+                      sizing_mode="stretch_width"),
+            sizing_mode="stretch_width")
+
+    # --- running -------------------------------------------------------------------------------
+    def _on_play(self, event):
+        if event.new and self.state.run.done:
+            self.state.reset()  # Play after the end starts again
+        if event.new and self._callback is None:
+            self._callback = pn.state.add_periodic_callback(self._tick, period=TICK_MS)
+        elif not event.new and self._callback is not None:
+            self._callback.stop()
+            self._callback = None
+        self.play.name = "Pause" if event.new else "Play"
+
+    def _tick(self):
+        if self.state.advance() == 0 or self.state.run.done:
+            self.play.value = False
+
+    def _on_reset(self):
+        self.play.value = False
+        self.state.reset()
+
+    def _on_steps(self, _):
+        self.progress.value = round(100 * self.state.progress)
+        self.summary.object = self._summary()
+
+    # --- plots ---------------------------------------------------------------------------------
+    def _per_memory(self, key, v_dim):
+        curves = self.state.curves()
+        return hv.Overlay([hv.Curve((curves[name]["step"], curves[name][key]), STEP_DIM, v_dim, label=label)
+                           .opts(color=COLORS[name], line_width=3 if name == "fndam" else 1.8)
+                           for name, label in LABELS.items()])
+
+    def _frame(self, title, ylabel, **extra):
+        return hv.opts.Overlay(**PLOT_OPTS, xlim=(0, self.state.n_steps), title=title, xlabel="Training step",
+                               ylabel=ylabel, **extra)
+
+    def _accuracy(self):
+        return self._per_memory("accuracy", hv.Dimension("acc", label="Test accuracy")).opts(
+            self._frame("Test accuracy while training", "Test accuracy (-)", ylim=(0.4, 1.0),
+                        legend_position="bottom_right"))
+
+    def _loss(self):
+        return self._per_memory("loss", hv.Dimension("loss", label="Test log-loss", unit="nats")).opts(
+            self._frame("Test log-loss", "Test log-loss (nats)", legend_position="top_right"))
+
+    def _weights(self):
+        traces = self.state.weight_traces()
+        w_dim = hv.Dimension("w", label="Weight")
+        names = [f"w{i + 1}" for i in range(TRACED_WEIGHTS - 1)] + ["bias"]
+        layers = [hv.Curve((traces[mem]["step"], traces[mem]["w"][:, i]), STEP_DIM, w_dim,
+                           label=f"{names[i]}, {'FN-DAM' if mem == 'fndam' else 'float'}").opts(
+                      color=color, line_dash="solid" if mem == "fndam" else "dashed",
+                      line_width=2 if mem == "fndam" else 1.5)
+                  for i, color in enumerate(("#1f5fa8", "#16a085", "#c0392b"))
+                  for mem in ("fndam", "float")]
+        return hv.Overlay(layers).opts(self._frame("Weights: FN-DAM (solid), float (dashed)", "Weight (-)",
+                                                   legend_position="bottom_right", legend_cols=2))
+
+    def _updates(self):
+        sizes, schedule = self.state.update_sizes(), self.state.pulse_schedule()
+        first = {name: (sizes[name]["dw"][0] if sizes[name]["dw"].size else 1.0) for name in sizes}
+        r_dim = hv.Dimension("rel", label="Relative update size")
+        return hv.Overlay([
+            hv.Curve((schedule["step"], schedule["fndam"]), STEP_DIM, r_dim,
+                     label="one reference pulse (device physics)").opts(color="#1f5fa8", line_width=3),
+            hv.Curve((schedule["step"], schedule["float"]), STEP_DIM, r_dim,
+                     label="float rate k0/(k0+k)").opts(color="#333333", line_dash="dashed"),
+            hv.Curve((sizes["fndam"]["step"], sizes["fndam"]["dw"] / first["fndam"]), STEP_DIM, r_dim,
+                     label="measured |dw|, FN-DAM (incl. read noise)").opts(color="#16a085", alpha=0.7),
+            hv.Curve((sizes["float"]["step"], sizes["float"]["dw"] / first["float"]), STEP_DIM, r_dim,
+                     label="measured |dw|, float").opts(color="#999999", alpha=0.7),
+        ]).opts(self._frame("Self-annealing: update size against step",
+                            "Update size relative to the first (-)", logy=True,
+                            legend_position="bottom_left"))
+
+    def _summary(self):
+        s = self.state.summary()
+        lines = [f"**Step {s['steps_done']:,} of {s['n_steps']:,}**" + (" (done)" if s["done"] else "")]
+        for name, label in LABELS.items():
+            m = s["memories"][name]
+            acc = "–" if np.isnan(m["accuracy"]) else f"{m['accuracy']:.3f}"
+            lines.append(f"{label}: accuracy {acc}, update energy {m['energy_J']:.3g} J")
+        lines.append("*Mismatch, noise and ADC defaults are illustrative; one sample per step (B = 1).*")
+        return "  \n".join(lines)
+
+    # --- data ----------------------------------------------------------------------------------
+    def curves_csv(self):
+        curves = self.state.curves()
+        columns = {"step": curves["float"]["step"]}
+        for name, data in curves.items():
+            for key in ("loss", "accuracy", "energy"):
+                columns[f"{key}_{name}"] = data[key]
+        return to_csv(columns, {"task": self.state.task, "seed": self.state.seed})
+
+    def weights_csv(self):
+        traces = self.state.weight_traces()
+        columns = {"step": traces["float"]["step"]}
+        for mem, data in traces.items():
+            for i in range(data["w"].shape[1]):
+                columns[f"{mem}_w{i + 1}"] = data["w"][:, i]
+        return to_csv(columns, {"task": self.state.task, "note": "last column of each memory is the bias"})
+
+    def __panel__(self):
+        return self._layout

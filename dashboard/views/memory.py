@@ -1,0 +1,120 @@
+"""View 3: memory dynamics of one FN-DAM element, V(t) on log time from 1 s to 10 years."""
+
+import holoviews as hv
+import numpy as np
+import panel as pn
+
+from dashboard.state.memory import MARKS, T_START, T_STOP, MemoryState
+from dashboard.views.controls import controls
+from dashboard.views.download import csv_button, to_csv
+from dashboard.views.plotting import PLOT_OPTS, live_plot
+
+DEVICE_PARAMS = ["oxide_voltage", "oxide_thickness_nm", "barrier_height_eV", "mass_ratio"]
+MEMORY_PARAMS = ["junction_area_um2", "capacitance_fF", "voltage_step", "retention_loss_mV"]
+PALETTE = ("#7f8c8d", "#16a085", "#1f5fa8", "#8e44ad")
+T_DIM = hv.Dimension("t", label="Time since programming", unit="s")
+
+
+def _marks():
+    """Dotted vertical lines at 1 day, 1 year and 10 years."""
+    overlay = hv.Overlay([hv.VLine(t).opts(color="#bbbbbb", line_dash="dotted", line_width=1)
+                          for t in MARKS.values()])
+    return overlay
+
+
+class MemoryView(pn.viewable.Viewer):
+    """V(t) for several initial voltages, the tunneling current and electron rate, and retention."""
+
+    def __init__(self, state: MemoryState, notice, **params):
+        super().__init__(**params)
+        self.state = state
+        sources = [(state.device, DEVICE_PARAMS), (state, MEMORY_PARAMS)]
+        self.voltage_plot = pn.pane.HoloViews(live_plot(self._voltage, *sources), sizing_mode="stretch_width")
+        self.current_plot = pn.pane.HoloViews(live_plot(self._current, *sources), sizing_mode="stretch_width")
+        self.retention_plot = pn.pane.HoloViews(live_plot(self._retention, *sources),
+                                                sizing_mode="stretch_width")
+        self.summary = pn.pane.Markdown(self._summary(), css_classes=["fndam-summary"])
+        for obj, names in sources:
+            obj.param.watch(lambda _: setattr(self.summary, "object", self._summary()), names)
+        self._layout = pn.Row(
+            pn.Column(controls(state, MEMORY_PARAMS, notice), self.summary,
+                      csv_button("memory_trajectories.csv", self.trajectories_csv,
+                                 "Download V(t), I(t) data (CSV)"),
+                      csv_button("retention.csv", self.retention_csv, "Download retention data (CSV)"),
+                      width=320),
+            pn.Column(self.voltage_plot, self.current_plot, self.retention_plot, sizing_mode="stretch_width"),
+            sizing_mode="stretch_width")
+
+    def _curves(self, key, v_dim):
+        """One curve of ``key`` against time per initial voltage (V0 drawn thickest)."""
+        v0 = self.state.device.oxide_voltage
+        curves = []
+        for color, (start, data) in zip(PALETTE, self.state.trajectories().items(), strict=False):
+            main = np.isclose(start, v0)
+            curves.append(hv.Curve((data["t_s"], data[key]), T_DIM, v_dim, label=f"V0 = {start:.2f} V").opts(
+                color=color, line_width=3 if main else 1.5))
+        return hv.Overlay(curves)
+
+    def _voltage(self):
+        v_dim = hv.Dimension("V", label="Oxide voltage", unit="V")
+        return (self._curves("V", v_dim) * _marks()).opts(hv.opts.Overlay(
+            **PLOT_OPTS, logx=True, xlim=(T_START, T_STOP), legend_position="top_right",
+            title="Oxide voltage V(t) = k2 / ln(k1 t + k0): initial voltages converge",
+            xlabel="Time since programming (s; dotted: 1 day, 1 year, 10 years)",
+            ylabel="Oxide voltage V (V)"))
+
+    def _current(self):
+        rate_dim = hv.Dimension("rate", label="Electrons per second", unit="1/s")
+        return (self._curves("electrons_per_s", rate_dim) * _marks()).opts(hv.opts.Overlay(
+            **PLOT_OPTS, logx=True, logy=True, xlim=(T_START, T_STOP), legend_position="top_right",
+            title="Tunneling current as electrons per second (1 fA = 6,242 e/s): falls ~1/t",
+            xlabel="Time since programming (s)", ylabel="Electrons leaving the gate per second (1/s)"))
+
+    def _retention(self):
+        data = self.state.retention()
+        loss = self.state.retention_loss_mV
+        age_dim = hv.Dimension("age", label="Age at the start", unit="s")
+        hold_dim = hv.Dimension("hold", label="Time to lose the criterion", unit="s")
+        return (hv.Curve((data["age_s"], data["retention_s"]), age_dim, hold_dim,
+                         label=f"time to lose {loss:g} mV").opts(color="#1f5fa8", line_width=2.5)
+                * hv.Curve((data["age_s"], data["age_s"]), age_dim, hold_dim, label="equal to age").opts(
+                    color="#999999", line_dash="dashed")
+                ).opts(hv.opts.Overlay(**PLOT_OPTS, logx=True, logy=True, legend_position="top_left",
+                                       title="Retention grows with age: the barrier widens as charge leaves",
+                                       xlabel="Element age when the clock starts (s)",
+                                       ylabel=f"Time to lose {loss:g} mV more (s)"))
+
+    def _summary(self):
+        s = self.state.summary()
+        marks = ", ".join(f"{label} {v:.3f} V" for label, v in s["V_at"].items())
+        regime = ("" if s["is_fowler_nordheim"] else
+                  "  \n⚠ q V0 < phi: the closed form assumes a triangular (FN) barrier; "
+                  "here it extrapolates.")
+        return (f"**V(t) = k2 / ln(k1 t + k0)** with  \n"
+                f"k2 = B d = {s['k2_V']:.1f} V, k1 = S A B / (C_T d) = {s['k1_per_s']:.3g} 1/s, "
+                f"ln k0 = k2 / V0 = {s['ln_k0']:.2f}  \n"
+                f"**V0** {s['V0']:.2f} V → {marks}{regime}  \n"
+                "*Area and capacitance are illustrative assumptions, not the paper's values.*")
+
+    def trajectories_csv(self):
+        columns = {}
+        for start, data in self.state.trajectories().items():
+            columns.setdefault("t_s", data["t_s"])
+            columns[f"V_V0={start:g}V"] = data["V"]
+            columns[f"I_A_V0={start:g}V"] = data["I_A"]
+            columns[f"electrons_per_s_V0={start:g}V"] = data["electrons_per_s"]
+        return to_csv(columns, {"view": "FN-DAM memory dynamics", **self._notes()})
+
+    def retention_csv(self):
+        data = self.state.retention()
+        return to_csv({"age_s": data["age_s"], "retention_s": data["retention_s"]},
+                      {"voltage_loss_mV": self.state.retention_loss_mV, **self._notes()})
+
+    def _notes(self):
+        dev, st = self.state.device, self.state
+        return {"oxide_thickness_nm": dev.oxide_thickness_nm, "barrier_height_eV": dev.barrier_height_eV,
+                "mass_ratio": dev.mass_ratio, "junction_area_um2": st.junction_area_um2,
+                "capacitance_fF": st.capacitance_fF}
+
+    def __panel__(self):
+        return self._layout
