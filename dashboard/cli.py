@@ -39,7 +39,7 @@ def _host(text):
 
 def _origin(text):
     """A websocket origin, 'host' or 'host:port', as Bokeh expects it."""
-    host, _, port = _host(text).partition(":")
+    _, _, port = _host(text).partition(":")
     if port:
         _port(port)
     return text

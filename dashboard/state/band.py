@@ -4,19 +4,29 @@ import numpy as np
 import param
 
 from dashboard.state.device import OperatingPoint
-from physics import barrier
+from physics import barrier, fndam
 from physics.materials import SIO2_EPS_OPTICAL, SIO2_EPS_STATIC
 
-#: Width of each electrode drawn on either side of the oxide [nm].
-ELECTRODE_NM = 3.0
 #: Samples across the oxide: enough for a smooth image-force rounding at 20 nm.
 SAMPLES = 400
+#: Ages offered by the "time since programming" control: label -> seconds.
+AGES = {"0 s (just programmed)": 0.0, "1 s": 1.0, "1 minute": 60.0, "1 hour": 3600.0, "1 day": 86400.0,
+        "1 month": 2.63e6, "1 year": 3.156e7, "10 years": 3.156e8}
 
 
 class BandState(param.Parameterized):
-    """Conduction band, Fermi levels and the tunneling path at the Fermi level."""
+    """Conduction band, Fermi levels and the tunneling path at the Fermi level.
+
+    The shared operating point's voltage is the voltage at programming; ``age`` lets the element
+    discharge for a while (FN-DAM decay, :func:`physics.fndam.oxide_voltage`) so the barrier widens.
+    """
 
     device = param.ClassSelector(class_=OperatingPoint, constant=True, doc="Shared operating point.")
+    age = param.Selector(
+        objects=list(AGES), default=next(iter(AGES)), label="Time since programming (s to years)",
+        doc="How long the floating gate has been losing electrons since it was programmed to V_ox. "
+            "The oxide voltage falls, so the barrier tilts less and widens: the tunneling distance grows. "
+            "Junction area 1 um^2 and capacitance 100 fF are illustrative.")
     image_force = param.Boolean(
         False, label="Image force (Schottky-Nordheim)",
         doc="Round the barrier by the image-charge attraction of the emitter; lowers and thins the "
@@ -30,28 +40,29 @@ class BandState(param.Parameterized):
     def __init__(self, device=None, **params):
         super().__init__(device=device or OperatingPoint(), **params)
 
-    def profile(self):
-        """Conduction band edge in the oxide: ``x_nm`` [nm] from the emitter and ``U_eV`` [eV] above
-        the emitter Fermi level."""
+    def voltage_now(self):
+        """Oxide voltage [V] after ``age`` seconds of FN discharge from the programmed V_ox."""
+        return float(fndam.oxide_voltage(AGES[self.age], self.device.element()))
+
+    def profile(self, voltage=None):
+        """Conduction band edge in the oxide at ``voltage`` (default :meth:`voltage_now`): ``x_nm`` [nm]
+        from the floating gate and ``U_eV`` [eV] above the floating gate's Fermi level."""
         dev = self.device
+        voltage = self.voltage_now() if voltage is None else voltage
         x = np.linspace(0.0, dev.thickness_m, SAMPLES)
         u = barrier.conduction_band_profile(
-            x, dev.oxide_voltage, dev.thickness_m, barrier_height_eV=dev.barrier_height_eV,
+            x, voltage, dev.thickness_m, barrier_height_eV=dev.barrier_height_eV,
             image_force=self.image_force, eps_r=self.eps_r)
         return {"x_nm": x * 1e9, "U_eV": np.asarray(u, dtype=float)}
 
-    def fermi_levels(self):
-        """Fermi levels [eV] of the emitting floating gate (0, the reference) and of the tunneling node."""
-        return {"floating_gate": 0.0, "tunneling_node": -self.device.oxide_voltage}
-
-    def tunneling_path(self, profile=None):
-        """Where an electron at the emitter Fermi level enters and leaves the barrier [nm].
+    @staticmethod
+    def tunneling_path(profile):
+        """Where an electron at the floating gate's Fermi level enters and leaves the barrier [nm].
 
         ``exit_nm`` is the classical turning point U(x) = 0 beyond the barrier top, or the far side
-        of the oxide when the barrier is trapezoidal (direct tunneling); ``distance_nm`` is their
-        difference, the width the electron tunnels through.
+        of the oxide when the barrier is trapezoidal (direct tunneling); ``distance_nm`` is the width
+        the electron tunnels through.
         """
-        profile = profile or self.profile()
         x, u = profile["x_nm"], profile["U_eV"]
         top = int(np.argmax(u))
         below_before = np.nonzero(u[:top] <= 0.0)[0]

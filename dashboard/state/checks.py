@@ -16,7 +16,8 @@ def describe_allowed(p):
     if isinstance(p, param.Selector):
         return "one of " + ", ".join(repr(o) for o in p.objects)
     lo, hi = p.bounds or (None, None)
-    return f"a number between {lo:g} and {hi:g}"
+    kind = "a whole number" if isinstance(p, param.Integer) else "a number"
+    return f"{kind} between {lo:g} and {hi:g}"
 
 
 def coerce(p, value):
@@ -34,6 +35,10 @@ def coerce(p, value):
         number = float(value)
         if not math.isfinite(number):
             raise ValueError(value)
+        if isinstance(p, param.Integer):
+            if not number.is_integer():
+                raise ValueError(value)
+            return int(number)
         return number
     return value
 

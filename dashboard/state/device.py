@@ -2,11 +2,12 @@
 
 import param
 
-from physics.tunneling import FIELD_MAX
+from physics import barrier, fndam
 
-#: Thinnest oxide and highest voltage keep the field within the physics' domain (FIELD_MAX).
+#: Thinnest oxide and highest voltage keep the field within the physics' domain (barrier.FIELD_MAX);
+#: 1 V is the lowest initial voltage an FN-DAM element accepts (fndam.VOLTAGE_RANGE).
 THICKNESS_RANGE_NM = (3.0, 20.0)
-VOLTAGE_RANGE = (0.5, FIELD_MAX * THICKNESS_RANGE_NM[0] * 1e-9)
+VOLTAGE_RANGE = (fndam.VOLTAGE_RANGE[0], barrier.FIELD_MAX * THICKNESS_RANGE_NM[0] * 1e-9)
 
 
 class OperatingPoint(param.Parameterized):
@@ -37,7 +38,12 @@ class OperatingPoint(param.Parameterized):
     @property
     def field(self):
         """Oxide field V_ox/d [V/m] (uniform: no charge in the oxide)."""
-        return self.oxide_voltage / self.thickness_m
+        return barrier.oxide_field(self.oxide_voltage, self.thickness_m)
+
+    def element(self):
+        """The FN-DAM element programmed to this voltage (area and capacitance illustrative defaults)."""
+        return fndam.FNDAMDevice(oxide_thickness=self.thickness_m, barrier_height_eV=self.barrier_height_eV,
+                                 mass_ratio=self.mass_ratio, initial_voltage=self.oxide_voltage)
 
     @property
     def is_fowler_nordheim(self):

@@ -26,7 +26,7 @@ CONVENTIONAL = {
     "SRAM, one 32-bit word (0.16 pJ/bit = 5.1 pJ)": (32, 1, energy.write_energy("SRAM")),
 }
 #: Where the FN-DAM energy per update comes from.
-FNDAM_SOURCES = ("Paper: as low as 5 fJ (published)", "Device physics: this session's element")
+FNDAM_SOURCES = ("Paper: as low as 5 fJ (published)", "Device physics: this element (illustrative)")
 
 
 class EnergyState(param.Parameterized):

@@ -1,4 +1,4 @@
-"""Named presets as data: each maps a state part ("device", "band", "current") to parameter values.
+"""Named presets as data: each maps a state part (see ``session.PARTS``) to parameter values.
 
 Applying a preset first resets every part to its defaults, so a preset means the same thing whatever
 was set before. "Illustrative" marks values that are assumptions, not the paper's (science.md).
@@ -21,5 +21,22 @@ PRESETS = {
     "Heavier electron (0.5 m0, Weinberg)": {
         "device": {"mass_ratio": 0.5},
         "current": {"show_exact": True},
+    },
+    "Edge online learning": {
+        # One sample per step on a small model: updates rival compute, the memory swap pays most.
+        "learning": {"task": "2d", "n_steps": 2000},
+        "energy": {"log10_params": 4.0, "log10_samples": 6.0, "log10_batch": 0.0},
+        "session": {"view": "energy"},
+    },
+    "Datacentre batch training": {
+        # 1e11 parameters, 1e12 tokens in 4e6-token batches (GPT-3-like all-in FLOP energy).
+        "energy": {"log10_params": 11.0, "log10_samples": 12.0, "log10_batch": 6.6,
+                   "e_flop": "GPT-3 all-in (1,287 MWh / 3.14e23 FLOP)"},
+        "session": {"view": "energy"},
+    },
+    "Small capacitor, fast decay": {
+        # 10 fF and a 10x larger junction: k1 grows 100x, the element decays and anneals faster.
+        "memory": {"capacitance_fF": 10.0, "junction_area_um2": 10.0},
+        "session": {"view": "memory"},
     },
 }

@@ -7,10 +7,16 @@ from dashboard.state.band import BandState
 from dashboard.state.checks import try_set
 from dashboard.state.current import CurrentState
 from dashboard.state.device import OperatingPoint
+from dashboard.state.energy import EnergyState
+from dashboard.state.learning import LearningState
+from dashboard.state.memory import MemoryState
 from dashboard.state.presets import PRESETS
 
 #: Views in tab order: URL value -> tab title.
-VIEWS = {"band": "Band diagram", "current": "Tunneling current", "about": "About"}
+VIEWS = {"band": "Band diagram", "current": "Tunneling current", "memory": "Memory dynamics",
+         "learning": "Synapse learning", "energy": "Energy at scale", "about": "About"}
+#: State parts that hold parameters (the session's own ``view`` aside), in dependency order.
+PARTS = ("device", "band", "current", "memory", "learning", "energy")
 
 #: URL query key -> (state part, parameter). Short keys keep copied links readable.
 URL_KEYS = {
@@ -22,6 +28,25 @@ URL_KEYS = {
     "eps": ("band", "eps_r"),
     "wkb": ("current", "show_wkb"),
     "exact": ("current", "show_exact"),
+    "area": ("memory", "junction_area_um2"),
+    "cap": ("memory", "capacitance_fF"),
+    "dv0": ("memory", "voltage_step"),
+    "loss": ("memory", "retention_loss_mV"),
+    "task": ("learning", "task"),
+    "steps": ("learning", "n_steps"),
+    "k1mm": ("learning", "k1_spread_pct"),
+    "k2mm": ("learning", "k2_spread_pct"),
+    "noise": ("learning", "readout_noise_uV"),
+    "adc": ("learning", "adc_bits"),
+    "seed": ("learning", "seed"),
+    "logN": ("energy", "log10_params"),
+    "logD": ("energy", "log10_samples"),
+    "logB": ("energy", "log10_batch"),
+    "flop": ("energy", "e_flop"),
+    "conv": ("energy", "conventional"),
+    "fnE": ("energy", "fndam_source"),
+    "hold": ("energy", "hold_pW_per_bit"),
+    "days": ("energy", "train_days"),
     "view": ("session", "view"),
 }
 
@@ -37,16 +62,21 @@ class SessionState(param.Parameterized):
         self.device = OperatingPoint()
         self.band = BandState(self.device)
         self.current = CurrentState(self.device)
+        self.memory = MemoryState(self.device)
+        self.learning = LearningState()
+        self.energy = EnergyState(self.memory)
 
     def part(self, name):
-        """The state object called ``name`` ("device", "band", "current" or "session")."""
+        """The state object called ``name`` (one of PARTS, or "session")."""
         return self if name == "session" else getattr(self, name)
 
     def reset(self):
         """Every parameter of every part back to its default (the open view stays)."""
-        for name in ("device", "band", "current"):
+        for name in PARTS:
             obj = self.part(name)
-            obj.param.update({p: obj.param[p].default for p in obj.param if p not in ("name", "device")})
+            # Constant parameters are links to other parts (device, memory) or read-only counters.
+            obj.param.update({p: obj.param[p].default for p in obj.param
+                              if p != "name" and not obj.param[p].constant})
 
     def apply_preset(self, name):
         """Reset, then set the values of preset ``name`` (a key of PRESETS)."""
@@ -68,5 +98,10 @@ class SessionState(param.Parameterized):
         return errors
 
     def query(self):
-        """Current values as URL query values (the inverse of :meth:`apply_query`)."""
-        return {key: getattr(self.part(part), name) for key, (part, name) in URL_KEYS.items()}
+        """Current values as URL query strings (read back by :meth:`apply_query`)."""
+        return {key: _url_text(getattr(self.part(part), name)) for key, (part, name) in URL_KEYS.items()}
+
+
+def _url_text(value):
+    """'true'/'false' for booleans (as JSON and Panel's URL sync write them), str() otherwise."""
+    return str(value).lower() if isinstance(value, bool) else str(value)

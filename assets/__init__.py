@@ -1,0 +1,1 @@
+"""Static files the dashboard serves itself (no CDN): ``style.css``."""

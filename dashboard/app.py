@@ -1,0 +1,108 @@
+"""The FN-DAM Explorer page: one fresh app per browser session.
+
+Serve with ``fndam-explorer serve`` (see :mod:`dashboard.cli`) or ``panel serve dashboard/app.py``.
+Nothing mutable is shared between sessions: :func:`create_app` builds a new SessionState, widgets and
+plots each time; only pure physics results are cached (:mod:`dashboard.state.current`).
+"""
+
+from importlib import resources
+from urllib.parse import urlencode
+
+import panel as pn
+
+from dashboard.state.presets import PRESETS
+from dashboard.state.session import PARTS, URL_KEYS, VIEWS, SessionState
+from dashboard.views.about import AboutView
+from dashboard.views.band import BandView
+from dashboard.views.controls import controls
+from dashboard.views.current import CurrentView
+from dashboard.views.energy import EnergyView
+from dashboard.views.learning import LearningView
+from dashboard.views.memory import MemoryView
+from dashboard.views.notice import Notice
+from dashboard.views.tabs import lazy_tabs
+
+# KaTeX for the About view's equations: Panel bundles it and the server serves it (no CDN).
+# (HoloViews' Bokeh backend is selected in dashboard.views.plotting.)
+pn.extension("katex")
+
+TITLE = "FN-DAM Explorer"
+NO_PRESET = "Choose a preset…"
+
+
+def stylesheet():
+    """The app's CSS from the installed ``assets`` package."""
+    return resources.files("assets").joinpath("style.css").read_text(encoding="utf-8")
+
+
+def sync_url(session, notice):
+    """Apply the page URL's query to ``session`` (notice for each bad value), then keep the URL in step.
+
+    Syncing starts once the page has loaded, with the URL rewritten to the valid state: bad values
+    leave it, a copied link reproduces what is shown, and tests can wait for the rewrite.
+    """
+    location = pn.state.location
+    if location is None:
+        return
+    notice.show(*session.apply_query(location.query_params))
+
+    def start_sync():
+        location.search = "?" + urlencode(session.query())
+        for part in (*PARTS, "session"):
+            mapping = {name: key for key, (p, name) in URL_KEYS.items() if p == part}
+            location.sync(session.part(part), mapping)
+
+    pn.state.onload(start_sync)
+
+
+def preset_controls(session, notice):
+    """Preset menu and reset button; both reset every view's parameters first."""
+    menu = pn.widgets.Select(name="Preset", options=[NO_PRESET, *PRESETS], value=NO_PRESET,
+                             description="Load a named set of values; every other control returns to "
+                                         "its default. Illustrative values are assumptions.")
+    reset = pn.widgets.Button(name="Reset to defaults", button_type="default")
+
+    def on_preset(event):
+        if event.new != NO_PRESET:
+            session.apply_preset(event.new)
+            notice.clear()
+
+    def on_reset(_):
+        session.reset()
+        menu.value = NO_PRESET
+        notice.clear()
+
+    menu.param.watch(on_preset, "value")
+    reset.on_click(on_reset)
+    return pn.Column(menu, reset, sizing_mode="stretch_width")
+
+
+def create_app():
+    """A new page with its own state: sidebar (presets, notice, shared operating point) and view tabs."""
+    session = SessionState()
+    notice = Notice()
+    sync_url(session, notice)
+    builders = {
+        "band": lambda: BandView(session.band, notice),
+        "current": lambda: CurrentView(session.current, notice),
+        "memory": lambda: MemoryView(session.memory, notice),
+        "learning": lambda: LearningView(session.learning, notice),
+        "energy": lambda: EnergyView(session.energy, notice),
+        "about": AboutView,
+    }
+    tabs = lazy_tabs(session, VIEWS, builders)
+    sidebar = [
+        preset_controls(session, notice),
+        notice,
+        pn.pane.Markdown("Operating point (shared by the band diagram and the current views)",
+                         css_classes=["fndam-sidebar-heading"]),
+        controls(session.device, ["oxide_voltage", "oxide_thickness_nm", "barrier_height_eV", "mass_ratio"],
+                 notice),
+    ]
+    template = pn.template.BootstrapTemplate(title=TITLE, sidebar=sidebar, main=[tabs], sidebar_width=380)
+    template.config.raw_css.append(stylesheet())
+    return template
+
+
+if __name__.startswith("bokeh"):
+    create_app().servable()

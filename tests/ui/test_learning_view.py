@@ -1,0 +1,57 @@
+"""View 4, synapse learning: play streams training with progress, pause/step/reset, controls restart."""
+
+from ui_helpers import (
+    data_fingerprint,
+    open_app,
+    open_view,
+    pane_text,
+    query,
+    screenshot,
+    type_value,
+    wait_for_data_change,
+    wait_until,
+)
+
+
+def summary(page):
+    return pane_text(page, "fndam-summary", "FN-DAM synapse array")
+
+
+def steps_done(page):
+    text = summary(page)
+    return int(text.split("Step ")[1].split(" of")[0].replace(",", "")) if "Step " in text else -1
+
+
+def test_play_streams_training_to_the_end(page, app_url):
+    open_app(page, app_url)
+    open_view(page, "Synapse learning")
+    type_value(page, "n_steps", 600)
+    wait_until(lambda: "of 600" in summary(page), message="summary did not follow")
+    before = data_fingerprint(page)
+    page.get_by_role("button", name="Play", exact=True).click()
+    # Streaming: the data changes and the step count rises while the run is still going.
+    wait_for_data_change(page, before)
+    wait_until(lambda: 0 < steps_done(page) < 600, message="summary did not follow")
+    screenshot(page, "learning_running")
+    wait_until(lambda: "(done)" in summary(page), timeout=60, message="summary did not follow")
+    text = summary(page)
+    assert "FN-DAM synapse array: accuracy 0." in text
+    assert page.get_by_role("button", name="Play", exact=True).count() == 1  # back to Play at the end
+    assert query(page)["steps"] == "600"
+    screenshot(page, "learning_done")
+
+
+def test_step_reset_and_a_control_restart_the_run(page, app_url):
+    open_app(page, app_url, "?view=learning")
+    wait_until(lambda: steps_done(page) == 0, message="summary did not follow")
+    page.get_by_role("button", name="Step", exact=True).click()
+    wait_until(lambda: steps_done(page) == 50, message="summary did not follow")
+    page.get_by_role("button", name="Step", exact=True).click()
+    wait_until(lambda: steps_done(page) == 100, message="summary did not follow")
+    page.get_by_role("button", name="Reset", exact=True).click()
+    wait_until(lambda: steps_done(page) == 0, message="summary did not follow")
+    page.get_by_role("button", name="Step", exact=True).click()
+    wait_until(lambda: steps_done(page) == 50, message="summary did not follow")
+    type_value(page, "readout_noise_uV", 1000)  # a new array: the run starts again
+    wait_until(lambda: steps_done(page) == 0, message="summary did not follow")
+    assert query(page)["noise"] == "1000.0"
