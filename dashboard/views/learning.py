@@ -83,8 +83,9 @@ class LearningView(pn.viewable.Viewer):
                            for name, label in LABELS.items()])
 
     def _frame(self, title, ylabel, **extra):
+        # Four plots share the width: small legend labels keep the curves visible.
         return hv.opts.Overlay(**PLOT_OPTS, xlim=(0, self.state.n_steps), title=title, xlabel="Training step",
-                               ylabel=ylabel, **extra)
+                               ylabel=ylabel, legend_opts={"label_text_font_size": "8pt"}, **extra)
 
     def _accuracy(self):
         return self._per_memory("accuracy", hv.Dimension("acc", label="Test accuracy")).opts(
@@ -105,7 +106,7 @@ class LearningView(pn.viewable.Viewer):
                       line_width=2 if mem == "fndam" else 1.5)
                   for i, color in enumerate(("#1f5fa8", "#16a085", "#c0392b"))
                   for mem in ("fndam", "float")]
-        return hv.Overlay(layers).opts(self._frame("Weights: FN-DAM (solid), float (dashed)", "Weight (-)",
+        return hv.Overlay(layers).opts(self._frame("Weights (solid: FN-DAM)", "Weight (-)",
                                                    legend_position="bottom_right", legend_cols=2))
 
     def _updates(self):
@@ -121,7 +122,7 @@ class LearningView(pn.viewable.Viewer):
                      label="measured |dw|, FN-DAM (incl. read noise)").opts(color="#16a085", alpha=0.7),
             hv.Curve((sizes["float"]["step"], sizes["float"]["dw"] / first["float"]), STEP_DIM, r_dim,
                      label="measured |dw|, float").opts(color="#999999", alpha=0.7),
-        ]).opts(self._frame("Self-annealing: update size against step",
+        ]).opts(self._frame("Update size (self-annealing)",
                             "Update size relative to the first (-)", logy=True,
                             legend_position="bottom_left"))
 
