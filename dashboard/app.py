@@ -57,10 +57,10 @@ def sync_url(session, notice):
 
 def preset_controls(session, notice):
     """Preset menu and reset button; both reset every view's parameters first."""
-    menu = pn.widgets.Select(name="Preset", options=[NO_PRESET, *PRESETS], value=NO_PRESET,
+    menu = pn.widgets.Select(label="Preset", options=[NO_PRESET, *PRESETS], value=NO_PRESET,
                              description="Load a named set of values; every other control returns to "
                                          "its default. Illustrative values are assumptions.")
-    reset = pn.widgets.Button(name="Reset to defaults", button_type="default")
+    reset = pn.widgets.Button(label="Reset to defaults", color="default")
 
     def on_preset(event):
         if event.new != NO_PRESET:
@@ -94,7 +94,7 @@ def create_app():
     sidebar = [
         preset_controls(session, notice),
         notice,
-        pn.pane.Markdown("Operating point (shared by the band diagram and the current views)",
+        pn.pane.Markdown("Operating point (shared by the band, current and memory views)",
                          css_classes=["fndam-sidebar-heading"]),
         controls(session.device, ["oxide_voltage", "oxide_thickness_nm", "barrier_height_eV", "mass_ratio"],
                  notice),

@@ -24,6 +24,7 @@ URL_KEYS = {
     "d": ("device", "oxide_thickness_nm"),
     "phi": ("device", "barrier_height_eV"),
     "m": ("device", "mass_ratio"),
+    "age": ("band", "age"),
     "img": ("band", "image_force"),
     "eps": ("band", "eps_r"),
     "wkb": ("current", "show_wkb"),

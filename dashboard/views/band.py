@@ -65,7 +65,8 @@ class BandView(pn.viewable.Viewer):
                          "text": ["floating gate", "SiO2", "tunneling node"]}, kdims=list(dims), vdims="text")
             .opts(text_font_size="10pt", text_color="#444444")
         ).opts(hv.opts.Overlay(**PLOT_OPTS, title="Conduction band across the tunneling oxide",
-                               legend_position="bottom_left", xlim=(-ELECTRODE_NM, d + ELECTRODE_NM),
+                               legend_position="bottom_left", legend_opts={"background_fill_alpha": 0.75},
+                               xlim=(-ELECTRODE_NM, d + ELECTRODE_NM),
                                xlabel="Position x (nm)",
                                ylabel="Energy above floating-gate Fermi level (eV)"))
 

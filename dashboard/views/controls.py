@@ -17,10 +17,11 @@ def control(obj, name, notice):
     p = obj.param[name]
     if isinstance(p, param.Boolean):
         # A checkbox has no built-in tooltip: a TooltipIcon beside it carries the definition.
-        widgets = [pn.widgets.Checkbox(name=p.label, value=getattr(obj, name), css_classes=[f"check-{name}"])]
+        widgets = [pn.widgets.Checkbox(label=p.label, value=getattr(obj, name),
+                                       css_classes=[f"check-{name}"])]
         events = ["value"]
     elif isinstance(p, param.Selector):
-        widgets = [pn.widgets.Select(name=p.label, options=list(p.objects), value=getattr(obj, name),
+        widgets = [pn.widgets.Select(label=p.label, options=list(p.objects), value=getattr(obj, name),
                                      description=p.doc, sizing_mode="stretch_width")]
         events = ["value"]
     else:
@@ -29,7 +30,7 @@ def control(obj, name, notice):
         widgets = [
             pn.widgets.FloatSlider(start=lo, end=hi, step=p.step, value=getattr(obj, name), show_value=False,
                                    sizing_mode="stretch_width", margin=(0, 10, 10, 10)),
-            pn.widgets.FloatInput(name=f"{p.label} [{lo:g} to {hi:g}]", value=getattr(obj, name),
+            pn.widgets.FloatInput(label=f"{p.label} [{lo:g} to {hi:g}]", value=getattr(obj, name),
                                   step=p.step, description=p.doc, sizing_mode="stretch_width",
                                   css_classes=[f"box-{name}"]),
         ]

@@ -69,8 +69,9 @@ class CurrentView(pn.viewable.Viewer):
         y_dim = hv.Dimension("lnJE2", label="ln(J/E²), J in A/m², E in V/m")
         op_inv = 10.0 / self.state.operating_point()["E_MV_cm"]
         return (
+            # A fixed label keeps the layer (and its data source) the same when the method changes.
             hv.Scatter((fn["inv_E_nm_per_V"], fn["ln_J_over_E2"]), x_dim, y_dim,
-                       label=f"{METHODS[fn['method']]}, FN regime").opts(color=COLORS[fn["method"]], size=5)
+                       label="Computed J, FN-regime points").opts(color=COLORS[fn["method"]], size=5)
             * hv.Curve((fn["inv_E_nm_per_V"], fn["fit"]), x_dim, y_dim, label="Straight-line fit").opts(
                 color="black", line_dash="dashed")
             * hv.VLine(op_inv).opts(color="#555555", line_width=1)

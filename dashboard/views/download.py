@@ -22,4 +22,4 @@ def to_csv(columns, notes=None):
 def csv_button(filename, make_csv, label="Download data (CSV)"):
     """A FileDownload button calling ``make_csv()`` for the text at click time."""
     return pn.widgets.FileDownload(callback=lambda: io.StringIO(make_csv()), filename=filename, label=label,
-                                   button_type="light", width=220)
+                                   color="light", width=220)

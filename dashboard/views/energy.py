@@ -46,7 +46,7 @@ class EnergyView(pn.viewable.Viewer):
         self.table = pn.pane.DataFrame(self._table(), index=False, sizing_mode="stretch_width",
                                        css_classes=["fndam-table"])
         for obj, names in sources:
-            obj.param.watch(lambda _: self._refresh_text(), names)
+            obj.param.watch(lambda *_: self._refresh_text(), names)
         self._layout = pn.Row(
             pn.Column(controls(state, ENERGY_PARAMS, notice), self.summary,
                       csv_button("technologies.csv", self.technologies_csv, "Download technology data (CSV)"),

@@ -35,7 +35,7 @@ class MemoryView(pn.viewable.Viewer):
                                                 sizing_mode="stretch_width")
         self.summary = pn.pane.Markdown(self._summary(), css_classes=["fndam-summary"])
         for obj, names in sources:
-            obj.param.watch(lambda _: setattr(self.summary, "object", self._summary()), names)
+            obj.param.watch(lambda *_: setattr(self.summary, "object", self._summary()), names)
         self._layout = pn.Row(
             pn.Column(controls(state, MEMORY_PARAMS, notice), self.summary,
                       csv_button("memory_trajectories.csv", self.trajectories_csv,

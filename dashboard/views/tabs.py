@@ -1,24 +1,28 @@
-"""Tabs that build each view only when it is first opened (the page loads just the visible one)."""
+"""Tabs that build each view only when it is first opened and keep only the open view on the page."""
 
 import panel as pn
 
 
 def lazy_tabs(session, titles, builders):
-    """Tabs over ``titles`` (key -> title) kept in step with ``session.view``; ``builders`` (key ->
-    callable) make a view the first time its tab is shown.
+    """Tabs over ``titles`` (key -> title) kept in step with ``session.view``.
 
-    The tabs are not ``dynamic``: Panel detaches hidden dynamic tabs from the document, and updating a
-    detached pane makes Panel point shared stylesheets at its CDN (a request off the server).
-    Laziness comes from the empty placeholder each tab holds until it is first opened.
+    ``builders`` (key -> callable) make a view the first time its tab is shown. A view whose tab is
+    hidden is taken off the page (its Python object and state are kept): its plots stop redrawing on
+    every change, so a control costs only what the open view needs, and it is drawn afresh when its
+    tab is shown again. (Panel's ``dynamic`` tabs are not used: updating a pane they have detached
+    makes Panel point shared stylesheets at its CDN, a request off the server.)
     """
     keys = list(titles)
     holders = {key: pn.Column(sizing_mode="stretch_width") for key in keys}
+    built = {}
     tabs = pn.Tabs(*((titles[k], holders[k]) for k in keys), active=keys.index(session.view),
                    sizing_mode="stretch_width")
 
     def show(key):
-        if not holders[key].objects:
-            holders[key].objects = [builders[key]()]
+        if key not in built:
+            built[key] = builders[key]()
+        for other in keys:
+            holders[other].objects = [built[key]] if other == key else []
         tabs.active = keys.index(key)
 
     show(session.view)

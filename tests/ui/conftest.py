@@ -83,7 +83,7 @@ def browser():
 @pytest.fixture
 def page(browser, app_url):
     """A fresh page that records requests and console errors and checks them after the test."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    context = browser.new_context(viewport={"width": 1400, "height": 1250}, accept_downloads=True)
     pg = context.new_page()
     own_host = urlsplit(app_url).netloc
     off_server, errors = [], []

@@ -1,0 +1,121 @@
+"""Dashboard speed: session creation and control-to-update latency, each against a minimal Panel app.
+
+* Session creation: ``bokeh.client.pull_session`` against both apps served by one in-process Panel
+  server (the server builds a whole page per session: state, template, the visible view).
+* Control-to-update: set a control's parameter and wait until the plot's Bokeh models are updated,
+  in a document without a browser (the server-side part of a slider release).
+
+The minimal app uses the same BootstrapTemplate with one slider and one live HoloViews curve. Prints
+medians over REPEATS runs and the ratios; no asserts (issue targets: creation <= 2x the minimal app,
+median control-to-update <= 100 ms).
+"""
+
+import socket
+import statistics
+import time
+
+import holoviews as hv
+import numpy as np
+import panel as pn
+import param
+from bokeh.client import pull_session
+from bokeh.document import Document
+
+from dashboard.app import create_app
+from dashboard.state.session import SessionState
+from dashboard.views.band import BandView
+from dashboard.views.current import CurrentView
+from dashboard.views.notice import Notice
+
+REPEATS = 7
+
+
+class Minimal(param.Parameterized):
+    """One number driving one curve."""
+
+    k = param.Number(1.0, bounds=(0.5, 5.0))
+
+
+def minimal_app(state=None):
+    """The floor: same template, one slider, one DynamicMap curve."""
+    state = state or Minimal()
+    x = np.linspace(0, 10, 400)
+    plot = hv.DynamicMap(lambda k: hv.Curve((x, np.sin(k * x))), streams=[hv.streams.Params(state, ["k"])])
+    slider = pn.widgets.FloatSlider.from_param(state.param.k)
+    return pn.template.BootstrapTemplate(title="minimal", sidebar=[slider],
+                                         main=[pn.pane.HoloViews(plot, sizing_mode="stretch_width")])
+
+
+def median_ms(samples):
+    return 1e3 * statistics.median(samples)
+
+
+def time_session_creation(port):
+    """Median seconds to pull a new session of each app, alternating to share any drift."""
+    times = {"app": [], "minimal": []}
+    for _ in range(REPEATS):
+        for name in times:
+            start = time.perf_counter()
+            with pull_session(url=f"http://localhost:{port}/{name}"):
+                times[name].append(time.perf_counter() - start)
+    return times
+
+
+def time_updates(set_value, values):
+    """Seconds per parameter change, each applied synchronously to models in a Bokeh document."""
+    samples = []
+    for value in values:
+        start = time.perf_counter()
+        set_value(value)
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def device_latency(views, name, values):
+    """Seconds per change of device parameter ``name`` with ``views`` (classes) built in a document."""
+    session, notice = SessionState(), Notice()
+    for view in views:
+        state = session.band if view is BandView else session.current
+        view(state, notice).__panel__().get_root(Document())
+    return time_updates(lambda v: setattr(session.device, name, v), values)
+
+
+def control_latency():
+    """Medians per view, against the minimal app. Only the open view is on the page (dashboard.views.tabs),
+    so a control redraws that view's plots alone."""
+    minimal = Minimal()
+    minimal_app(minimal).main[0].get_root(Document())
+    volts = np.linspace(5.0, 14.0, REPEATS * 2)
+    thick = np.linspace(8.0, 16.0, REPEATS * 2)  # new oxides: the current view recomputes its WKB curve
+    results = {}
+    for view in (BandView, CurrentView):
+        results[f"voltage, {view.__name__}"] = device_latency([view], "oxide_voltage", volts)
+        results[f"thickness, {view.__name__}"] = device_latency([view], "oxide_thickness_nm", thick)
+    results["minimal"] = time_updates(lambda k: setattr(minimal, "k", k), np.linspace(1.0, 4.0, REPEATS * 2))
+    return results
+
+
+def main():
+    with socket.socket() as sock:
+        sock.bind(("localhost", 0))
+        port = sock.getsockname()[1]
+    server = pn.serve({"app": create_app, "minimal": minimal_app}, port=port, show=False, threaded=True,
+                      start=True, verbose=False)
+    try:
+        time.sleep(1.0)  # let the server thread start listening
+        creation = time_session_creation(port)
+    finally:
+        server.stop()
+    app, floor = median_ms(creation["app"]), median_ms(creation["minimal"])
+    print(f"session creation (median of {REPEATS}): app {app:.0f} ms, minimal {floor:.0f} ms, "
+          f"ratio {app / floor:.2f} (target <= 2)")
+    latency = control_latency()
+    floor = median_ms(latency["minimal"])
+    for name, samples in latency.items():
+        med = median_ms(samples)
+        print(f"control-to-update {name}: median {med:.1f} ms over {len(samples)}, ratio {med / floor:.1f} "
+              "to the minimal app (target median <= 100 ms)")
+
+
+if __name__ == "__main__":
+    main()
