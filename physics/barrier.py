@@ -53,8 +53,9 @@ def conduction_band_profile(x, oxide_voltage, oxide_thickness, barrier_height_eV
 
     U(x) = phi - V_ox x / d  (trapezoidal for q V_ox < phi, triangular beyond), optionally lowered
     by the emitter's planar image potential -q / (16 pi eps0 eps_r x) (Schottky-Nordheim barrier,
-    the barrier behind Forbes' v(f) correction, science.md section 2).  With the image force the
-    profile is floored at the emitter band bottom (-3 eV) where the 1/x term diverges.
+    the barrier behind Forbes' v(f) correction, science.md section 2).  The image term is capped
+    at phi + 3 eV, so at the emitter (x -> 0) the band stops at the emitter band bottom (-3 eV)
+    instead of diverging.
 
     Parameters
     ----------
@@ -86,7 +87,9 @@ def conduction_band_profile(x, oxide_voltage, oxide_thickness, barrier_height_eV
         eps = check_range("eps_r", eps_r, *EPS_RANGE)
         with np.errstate(divide="ignore"):
             image = c.SCHOTTKY_C2 / (4.0 * eps * pos)  # q/(16 pi eps0 eps_r x) in eV
-        u = np.maximum(u - image, -EMITTER_FERMI_EV)
+        # Cap the 1/x divergence at the emitter so the band never dips below the emitter band
+        # bottom there; the cap touches only the first fraction of an angstrom.
+        u = u - np.minimum(image, phi + EMITTER_FERMI_EV)
     return as_output(u)
 
 
