@@ -25,6 +25,9 @@ from dashboard.app import create_app
 from dashboard.state.session import SessionState
 from dashboard.views.band import BandView
 from dashboard.views.current import CurrentView
+from dashboard.views.energy import EnergyView
+from dashboard.views.learning import LearningView
+from dashboard.views.memory import MemoryView
 from dashboard.views.notice import Notice
 
 REPEATS = 7
@@ -71,28 +74,43 @@ def time_updates(set_value, values):
     return samples
 
 
-def device_latency(views, name, values):
-    """Seconds per change of device parameter ``name`` with ``views`` (classes) built in a document."""
-    session, notice = SessionState(), Notice()
-    for view in views:
-        state = session.band if view is BandView else session.current
-        view(state, notice).__panel__().get_root(Document())
-    return time_updates(lambda v: setattr(session.device, name, v), values)
+def latency(view, part, target, name, values):
+    """Seconds per change of ``<target part>.<name>`` with ``view`` (built on session part ``part``)
+    in a document."""
+    session = SessionState()
+    view(session.part(part), Notice()).__panel__().get_root(Document())
+    obj = session.part(target)
+    return time_updates(lambda v: setattr(obj, name, v), values)
 
 
 def control_latency():
-    """Medians per view, against the minimal app. Only the open view is on the page (dashboard.views.tabs),
-    so a control redraws that view's plots alone."""
+    """Medians per view and control, against the minimal app. Only the open view is on the page
+    (dashboard.views.tabs), so a control redraws that view's plots alone."""
     minimal = Minimal()
     minimal_app(minimal).main[0].get_root(Document())
-    volts = np.linspace(5.0, 14.0, REPEATS * 2)
-    thick = np.linspace(8.0, 16.0, REPEATS * 2)  # new oxides: the current view recomputes its WKB curve
-    results = {}
-    for view in (BandView, CurrentView):
-        results[f"voltage, {view.__name__}"] = device_latency([view], "oxide_voltage", volts)
-        results[f"thickness, {view.__name__}"] = device_latency([view], "oxide_thickness_nm", thick)
-    results["minimal"] = time_updates(lambda k: setattr(minimal, "k", k), np.linspace(1.0, 4.0, REPEATS * 2))
+    n = REPEATS * 2
+    volts, thick = np.linspace(5.0, 14.0, n), np.linspace(8.0, 16.0, n)  # new oxides: new WKB curves
+    results = {
+        "voltage, BandView": latency(BandView, "band", "device", "oxide_voltage", volts),
+        "thickness, BandView": latency(BandView, "band", "device", "oxide_thickness_nm", thick),
+        "voltage, CurrentView": latency(CurrentView, "current", "device", "oxide_voltage", volts),
+        "thickness, CurrentView": latency(CurrentView, "current", "device", "oxide_thickness_nm", thick),
+        "voltage, MemoryView": latency(MemoryView, "memory", "device", "oxide_voltage", volts),
+        "capacitance, MemoryView": latency(MemoryView, "memory", "memory", "capacitance_fF",
+                                           np.linspace(50.0, 500.0, n)),
+        "batch size, EnergyView": latency(EnergyView, "energy", "energy", "log10_batch",
+                                          np.linspace(0.0, 6.0, n)),
+        "streamed training tick (50 steps, not a control), LearningView": learning_tick_latency(n),
+    }
+    results["minimal"] = time_updates(lambda k: setattr(minimal, "k", k), np.linspace(1.0, 4.0, n))
     return results
+
+
+def learning_tick_latency(n):
+    """Seconds per streamed chunk of training: advance ``steps_per_tick`` steps and redraw 4 plots."""
+    session = SessionState()
+    LearningView(session.learning, Notice()).__panel__().get_root(Document())
+    return time_updates(lambda _: session.learning.advance(), range(n))
 
 
 def main():

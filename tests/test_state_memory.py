@@ -17,7 +17,7 @@ def test_defaults_reproduce_the_illustrative_device():
 
 def test_trajectories_are_finite_on_the_window_and_converge():
     data = MemoryState().trajectories()
-    assert sorted(data) == [8.0, 9.0, 10.0, 11.0]
+    assert sorted(c["V0"] for c in data.values()) == [8.0, 9.0, 10.0, 11.0]
     finals = []
     for curve in data.values():
         assert curve["t_s"][0] == pytest.approx(T_START)
@@ -37,7 +37,8 @@ def test_trajectories_are_finite_on_the_window_and_converge():
 def test_voltages_are_clipped_to_the_element_range():
     state = MemoryState(voltage_step=3.0)
     state.device.oxide_voltage = 2.0
-    assert min(state.initial_voltages()) == 1.0  # V0 - 2 x 3 V clipped to the 1 V floor
+    assert min(state.initial_voltages().values()) == 1.0  # V0 - 2 x 3 V clipped to the 1 V floor
+    assert len(state.trajectories()) == 4  # always four curves, so the plot updates in place
     assert all(np.all(np.isfinite(c["V"])) for c in state.trajectories().values())
 
 

@@ -19,6 +19,7 @@ POINTS = 240
 YEAR = 3.156e7  #: [s]
 #: Offsets of the compared initial voltages, in units of ``voltage_step`` (0 is V0 itself).
 OFFSETS = (-2, -1, 0, 1)
+OFFSET_LABELS = {-2: "V0 - 2 dV", -1: "V0 - dV", 0: "V0 (programmed)", 1: "V0 + dV"}
 MARKS = {"1 day": 86400.0, "1 year": YEAR, "10 years": 10 * YEAR}
 
 
@@ -54,18 +55,22 @@ class MemoryState(param.Parameterized):
             initial_voltage=base.initial_voltage if initial_voltage is None else initial_voltage)
 
     def initial_voltages(self):
-        """Initial voltages of the compared trajectories [V], V0 included, inside the element's range."""
+        """Label -> initial voltage [V] of each compared trajectory, V0 included.
+
+        Always the same four labels (so plots update in place), each voltage clipped to the element's
+        range (clipped neighbours may then coincide).
+        """
         lo, hi = fndam.VOLTAGE_RANGE
         v0 = self.device.oxide_voltage
-        return sorted({float(np.clip(v0 + k * self.voltage_step, lo, hi)) for k in OFFSETS})
+        return {OFFSET_LABELS[k]: float(np.clip(v0 + k * self.voltage_step, lo, hi)) for k in OFFSETS}
 
     def trajectories(self):
-        """Initial voltage [V] -> dict of ``t_s``, ``V``, ``I_A`` and ``electrons_per_s`` arrays."""
+        """Label -> dict of ``V0``, ``t_s``, ``V``, ``I_A`` and ``electrons_per_s`` (arrays)."""
         out = {}
-        for v0 in self.initial_voltages():
+        for label, v0 in self.initial_voltages().items():
             traj = fndam.trajectory(self.element(v0), T_START, T_STOP, POINTS)
-            out[v0] = {"t_s": traj.time, "V": traj.voltage, "I_A": traj.current,
-                       "electrons_per_s": traj.electrons_per_second}
+            out[label] = {"V0": v0, "t_s": traj.time, "V": traj.voltage, "I_A": traj.current,
+                          "electrons_per_s": traj.electrons_per_second}
         return out
 
     def retention(self):

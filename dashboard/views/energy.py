@@ -46,7 +46,9 @@ class EnergyView(pn.viewable.Viewer):
         self.table = pn.pane.DataFrame(self._table(), index=False, sizing_mode="stretch_width",
                                        css_classes=["fndam-table"])
         for obj, names in sources:
-            obj.param.watch(lambda *_: self._refresh_text(), names)
+            obj.param.watch(lambda *_: setattr(self.summary, "object", self._summary()), names)
+        for obj, names in sources[1:]:  # the table depends on the element only, not on N, D or B
+            obj.param.watch(lambda *_: setattr(self.table, "object", self._table()), names)
         self._layout = pn.Row(
             pn.Column(controls(state, ENERGY_PARAMS, notice), self.summary,
                       csv_button("technologies.csv", self.technologies_csv, "Download technology data (CSV)"),
@@ -57,10 +59,6 @@ class EnergyView(pn.viewable.Viewer):
                       pn.pane.Markdown("### Sources of every write energy", margin=(10, 10, 0, 10)),
                       self.table, sizing_mode="stretch_width"),
             sizing_mode="stretch_width")
-
-    def _refresh_text(self):
-        self.summary.object = self._summary()
-        self.table.object = self._table()
 
     def _technologies(self):
         """Log bars from the axis floor to each write energy, a whisker to its upper figure, Landauer."""
