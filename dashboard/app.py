@@ -81,7 +81,6 @@ def create_app():
     """A new page with its own state: sidebar (presets, notice, shared operating point) and view tabs."""
     session = SessionState()
     notice = Notice()
-    sync_url(session, notice)
     builders = {
         "band": lambda: BandView(session.band, notice),
         "current": lambda: CurrentView(session.current, notice),
@@ -91,6 +90,9 @@ def create_app():
         "about": AboutView,
     }
     tabs = lazy_tabs(session, VIEWS, builders)
+    # After the tabs: their onload (build the open view) runs before the URL sync's, so a page whose
+    # URL has been rewritten already shows its view.
+    sync_url(session, notice)
     sidebar = [
         preset_controls(session, notice),
         notice,

@@ -17,6 +17,10 @@ def lazy_tabs(session, titles, builders):
     built = {}
     tabs = pn.Tabs(*((titles[k], holders[k]) for k in keys), active=keys.index(session.view),
                    sizing_mode="stretch_width")
+    # The open view is built once the page has loaded: the shell reaches the browser first (a whole
+    # class opening the page at once waits less for a first paint), a spinner stands in meanwhile.
+    spinner = pn.indicators.LoadingSpinner(value=True, size=40, name="Building the view…")
+    loaded = []
 
     def show(key):
         if key not in built:
@@ -25,7 +29,19 @@ def lazy_tabs(session, titles, builders):
             holders[other].objects = [built[key]] if other == key else []
         tabs.active = keys.index(key)
 
-    show(session.view)
+    def on_view(event):
+        if loaded:
+            show(event.new)
+            return
+        holders[event.old].objects, holders[event.new].objects = [], [spinner]
+        tabs.active = keys.index(event.new)
+
+    def first_show():
+        loaded.append(True)
+        show(session.view)
+
+    holders[session.view].objects = [spinner]
     tabs.param.watch(lambda event: setattr(session, "view", keys[event.new]), "active")
-    session.param.watch(lambda event: show(event.new), "view")
+    session.param.watch(on_view, "view")
+    pn.state.onload(first_show)  # runs at once outside a server (tests, notebooks)
     return tabs
