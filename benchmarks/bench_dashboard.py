@@ -135,7 +135,7 @@ def control_latency():
                                            np.linspace(50.0, 500.0, n)),
         "batch size, EnergyView": latency(EnergyView, "energy", "energy", "log10_batch",
                                           np.linspace(0.0, 6.0, n)),
-        "streamed training tick (50 steps, not a control), LearningView": learning_tick_latency(n),
+        "streamed training tick (100 steps, not a control), LearningView": learning_tick_latency(n),
     }
     results["minimal"] = time_updates(lambda k: setattr(minimal, "k", k), np.linspace(1.0, 4.0, n))
     return results

@@ -46,7 +46,7 @@ class LearningState(param.Parameterized):
                                  "over +-0.5 V; 0 reads it exactly.")
     seed = param.Integer(0, bounds=(0, 9999), step=1, label="Random seed (-)",
                          doc="Seed of the data, the mismatch and the noise: one seed, one run.")
-    steps_per_tick = param.Integer(50, bounds=(1, 1000), step=1, label="Steps per plot update (-)",
+    steps_per_tick = param.Integer(100, bounds=(1, 1000), step=1, label="Steps per plot update (-)",
                                    doc="How many training steps run between two redraws while playing.")
 
     steps_done = param.Integer(0, bounds=(0, None), constant=True, label="Steps done (-)",

@@ -17,7 +17,7 @@ LEARNING_PARAMS = ["task", "n_steps", "k1_spread_pct", "k2_spread_pct", "readout
                    "seed", "steps_per_tick"]
 COLORS = {"float": "#333333", "fndam": "#1f5fa8", "static-4bit": "#e67e22", "static-6bit": "#c0392b",
           "static-8bit": "#8e44ad"}
-TICK_MS = 150  #: period of the training callback while playing [ms]
+TICK_MS = 300  #: period of the training callback while playing [ms]: a redraw costs ~170 ms
 STEP_DIM = hv.Dimension("step", label="Training step")
 
 

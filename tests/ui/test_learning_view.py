@@ -44,14 +44,14 @@ def test_play_streams_training_to_the_end(page, app_url):
 def test_step_reset_and_a_control_restart_the_run(page, app_url):
     open_app(page, app_url, "?view=learning")
     wait_until(lambda: steps_done(page) == 0, message="summary did not follow")
-    page.get_by_role("button", name="Step", exact=True).click()
-    wait_until(lambda: steps_done(page) == 50, message="summary did not follow")
-    page.get_by_role("button", name="Step", exact=True).click()
+    page.get_by_role("button", name="Step", exact=True).click()  # one chunk of steps_per_tick = 100
     wait_until(lambda: steps_done(page) == 100, message="summary did not follow")
+    page.get_by_role("button", name="Step", exact=True).click()
+    wait_until(lambda: steps_done(page) == 200, message="summary did not follow")
     page.get_by_role("button", name="Reset", exact=True).click()
     wait_until(lambda: steps_done(page) == 0, message="summary did not follow")
     page.get_by_role("button", name="Step", exact=True).click()
-    wait_until(lambda: steps_done(page) == 50, message="summary did not follow")
+    wait_until(lambda: steps_done(page) == 100, message="summary did not follow")
     type_value(page, "readout_noise_uV", 1000)  # a new array: the run starts again
     wait_until(lambda: steps_done(page) == 0, message="summary did not follow")
     assert query(page)["noise"] == "1000.0"
