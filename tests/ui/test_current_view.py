@@ -9,6 +9,7 @@ from ui_helpers import (
     pane_text,
     query,
     screenshot,
+    settled_fingerprint,
     tick,
     type_value,
     wait_for_data_change,
@@ -49,6 +50,7 @@ def test_exact_curve_and_url_round_trip(page, app_url):
     url = wait_until(lambda: query(page).get("exact", "").lower() == "true" and current_url(page),
                      message="URL did not follow")
     screenshot(page, "current_exact")
+    after = settled_fingerprint(page)  # both plots and the summary have followed by now
 
     page.goto("about:blank")
     open_app(page, url)
