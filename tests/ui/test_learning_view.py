@@ -1,6 +1,7 @@
 """View 4, synapse learning: play streams training with progress, pause/step/reset, controls restart."""
 
 from ui_helpers import (
+    box_value,
     data_fingerprint,
     open_app,
     open_view,
@@ -55,3 +56,15 @@ def test_step_reset_and_a_control_restart_the_run(page, app_url):
     type_value(page, "readout_noise_uV", 1000)  # a new array: the run starts again
     wait_until(lambda: steps_done(page) == 0, message="summary did not follow")
     assert query(page)["noise"] == "1000.0"
+
+
+def test_a_copied_link_restores_the_run_settings(page, app_url):
+    open_app(page, app_url, "?view=learning&task=64d&steps=300&noise=500&adc=10&seed=7")
+    wait_until(lambda: "of 300" in summary(page), message="the link's step count was not applied")
+    assert box_value(page, "readout_noise_uV") == 500.0
+    assert box_value(page, "adc_bits") == 10.0
+    assert box_value(page, "seed") == 7.0
+    assert query(page)["task"] == "64d"
+    page.get_by_role("button", name="Step", exact=True).click()
+    wait_until(lambda: steps_done(page) == 100, message="summary did not follow")
+    screenshot(page, "learning_from_link")
