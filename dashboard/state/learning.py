@@ -57,8 +57,16 @@ class LearningState(param.Parameterized):
     def __init__(self, **params):
         super().__init__(**params)
         self.run = None
+        self._history, self._history_key = None, None
         self.reset()
         self.param.watch(lambda _: self.reset(), list(self.RUN_PARAMS))
+
+    def history(self):
+        """The run's :class:`physics.learning.LearningHistory`, rebuilt only when steps were run (every
+        plot and the summary read it after each chunk)."""
+        if self._history_key != self.run.steps_done:
+            self._history, self._history_key = self.run.history(), self.run.steps_done
+        return self._history
 
     def synapse_parameters(self):
         """The array's parameters from this state (others at their illustrative defaults)."""
@@ -71,6 +79,7 @@ class LearningState(param.Parameterized):
         """Start a fresh run at step 0 with the current parameters."""
         self.run = learning.LearningRun(self.task, self.n_steps, params=self.synapse_parameters(),
                                         seed=self.seed)
+        self._history_key = None  # a new run: nothing read from the old one is valid
         self._publish()
 
     def advance(self, steps=None):
@@ -95,13 +104,13 @@ class LearningState(param.Parameterized):
 
     def curves(self):
         """Per memory: ``step``, test ``loss`` [nats], ``accuracy`` [-] and update ``energy`` [J]."""
-        hist = self.run.history()
+        hist = self.history()
         return {name: {"step": hist.step, "loss": hist.loss[name], "accuracy": hist.accuracy[name],
                        "energy": hist.energy[name]} for name in self.run.names}
 
     def weight_traces(self):
         """Weights against step for float SGD and FN-DAM: ``{name: {"step", "w": (steps, k)}}``."""
-        hist = self.run.history()
+        hist = self.history()
         keep = [*range(TRACED_WEIGHTS - 1), -1]  # the first weights and the bias
         return {name: {"step": hist.step, "w": hist.weights[name][:, keep] if hist.step.size else
                        np.empty((0, len(keep)))} for name in ("float", "fndam")}
@@ -112,7 +121,7 @@ class LearningState(param.Parameterized):
         Both shrink ~1/t: float SGD by its schedule, FN-DAM by the device physics (the same pulse
         moves a wider barrier less), which is the self-annealing the paper describes.
         """
-        hist = self.run.history()
+        hist = self.history()
         out = {}
         for name in ("float", "fndam"):
             w = hist.weights[name]
