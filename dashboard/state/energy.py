@@ -45,13 +45,14 @@ class EnergyState(param.Parameterized):
         9.0, bounds=(3.0, 12.0), step=0.1, label="Model parameters N (log10)",
         doc="Parameters of the model, as a power of ten, marked on the training-energy plot.")
     e_flop = param.Selector(
-        objects=list(energy.E_FLOP), default=next(iter(energy.E_FLOP)), label="Energy per FLOP (pJ)",
+        objects=list(energy.E_FLOP), default=next(iter(energy.E_FLOP)), label="Energy per FLOP (J/FLOP, by source)",
         doc="Compute energy: A100 or H100 at peak (power / peak FLOP/s), or GPT-3's all-in figure "
-            "(1,287 MWh / 3.14e23 FLOP, science.md section 5).")
+            "(1,287 MWh / 3.14e23 FLOP; Patterson et al. 2021).")
     conventional = param.Selector(
         objects=list(CONVENTIONAL), default=next(iter(CONVENTIONAL)), label="Conventional update memory",
         doc="What one digital parameter update costs: 32 bytes (weight and optimizer state) through "
-            "DRAM is the default assumption of science.md; one word in DRAM or SRAM for comparison.")
+            "DRAM (Horowitz, ISSCC 2014 access energies) is the default assumption; one word in DRAM "
+            "or SRAM for comparison.")
     fndam_source = param.Selector(
         objects=list(FNDAM_SOURCES), default=FNDAM_SOURCES[0], label="FN-DAM energy per update",
         doc="The paper's 'as low as 5 fJ' (published anchor), or C_T |dV| V_tun of this session's "
