@@ -45,7 +45,8 @@ class EnergyState(param.Parameterized):
         9.0, bounds=(3.0, 12.0), step=0.1, label="Model parameters N (log10)",
         doc="Parameters of the model, as a power of ten, marked on the training-energy plot.")
     e_flop = param.Selector(
-        objects=list(energy.E_FLOP), default=next(iter(energy.E_FLOP)), label="Energy per FLOP (J/FLOP, by source)",
+        objects=list(energy.E_FLOP), default=next(iter(energy.E_FLOP)),
+        label="Energy per FLOP (J/FLOP, by source)",
         doc="Compute energy: A100 or H100 at peak (power / peak FLOP/s), or GPT-3's all-in figure "
             "(1,287 MWh / 3.14e23 FLOP; Patterson et al. 2021).")
     conventional = param.Selector(
