@@ -67,7 +67,7 @@ class CurrentView(pn.viewable.Viewer):
         fn = self.state.fn_plot()
         x_dim = hv.Dimension("inv_E", label="1/E", unit="nm/V")
         y_dim = hv.Dimension("lnJE2", label="ln(J/E²), J in A/m², E in V/m")
-        op_inv = 10.0 / self.state.operating_point()["E_MV_cm"]
+        op_inv = 1e9 / self.state.device.field  # 1/E [nm/V]: no current needed for this line
         return (
             # A fixed label keeps the layer (and its data source) the same when the method changes.
             hv.Scatter((fn["inv_E_nm_per_V"], fn["ln_J_over_E2"]), x_dim, y_dim,

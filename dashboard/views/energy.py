@@ -9,6 +9,7 @@ from dashboard.state.energy import B_RANGE, N_RANGE, EnergyState
 from dashboard.views.controls import controls
 from dashboard.views.download import csv_button, to_csv
 from dashboard.views.plotting import PLOT_OPTS, live_plot
+from physics import energy
 
 ENERGY_PARAMS = ["log10_params", "log10_samples", "log10_batch", "e_flop", "conventional", "fndam_source",
                  "hold_pW_per_bit", "train_days"]
@@ -76,7 +77,7 @@ class EnergyView(pn.viewable.Viewer):
         ranged = np.isfinite(upper)
         whiskers = hv.Segments((x[ranged], energy_j[ranged], x[ranged], upper[ranged])).opts(
             color="#333333", line_width=2)
-        floor = self.state.summary()["landauer_J"]
+        floor = energy.landauer_limit(300.0)
         return (bars * whiskers * hv.HLine(floor).opts(color="#8e44ad", line_dash="dashed", line_width=2)
                 * hv.Text(-0.45, floor * 4, "Landauer limit kT ln 2 at 300 K (2.9 zJ)").opts(
                     text_align="left", text_font_size="9pt", text_color="#8e44ad")
@@ -112,7 +113,7 @@ class EnergyView(pn.viewable.Viewer):
         data = self.state.saving_vs_batch()
         b_dim = hv.Dimension("B", label="Batch size B")
         s_dim = hv.Dimension("saving", label="Energy saving")
-        press = self.state.summary()["press"].value
+        press = energy.PRESS_TRAINING_SAVING.value
         return (hv.Curve((data["B"], data["saving"]), b_dim, s_dim, label="this model").opts(
                     color="#1f5fa8", line_width=3)
                 * hv.Scatter((data["table_B"], data["table_saving"]), b_dim, s_dim,
@@ -152,7 +153,7 @@ class EnergyView(pn.viewable.Viewer):
     def technologies_csv(self):
         rows = self.state.technologies()
         return to_csv({key: [r[key] for r in rows] for key in rows[0]},
-                      {"landauer_J_at_300K": self.state.summary()["landauer_J"]})
+                      {"landauer_J_at_300K": energy.landauer_limit(300.0)})
 
     def scale_csv(self):
         data = self.state.training_vs_params()
