@@ -97,13 +97,41 @@ def query(page):
     return {k: v[0] for k, v in parse_qs(urlsplit(current_url(page)).query).items()}
 
 
+#: Text of a pane: Panel keeps it in a shadow root next to <style> elements (the host's innerText is empty).
+_TEXT_JS = ("e => [...(e.shadowRoot || e).children].filter(c => c.tagName !== 'STYLE')"
+            ".map(c => c.innerText).join(' ')")
+
+
 def pane_text(page, css_class, contains=""):
     """Text of the first Panel pane with ``css_class`` (containing ``contains``), '' if there is none."""
-    # Panes keep their text in a shadow root next to <style> elements: innerText of the host is empty.
-    js = ("e => [...(e.shadowRoot || e).children].filter(c => c.tagName !== 'STYLE')"
-          ".map(c => c.innerText).join(' ')")
-    texts = [" ".join(el.evaluate(js).split()) for el in page.locator(f".{css_class}").all()]
+    texts = [" ".join(el.evaluate(_TEXT_JS).split()) for el in page.locator(f".{css_class}").all()]
     return next((t for t in texts if contains in t), "")
+
+
+_RECORD_JS = """
+(host, key) => {
+  const root = host.shadowRoot || host;
+  const read = () => [...root.children].filter(c => c.tagName !== "STYLE").map(c => c.innerText).join(" ");
+  window[key] = [read()];
+  new MutationObserver(() => window[key].push(read()))
+    .observe(root, {subtree: true, childList: true, characterData: true});
+}
+"""
+
+
+def record_texts(page, css_class, contains="", key="__fndamTexts"):
+    """Start recording, in the page, every text the pane of :func:`pane_text` shows.
+
+    The browser records each change as it renders it, so a test sees every intermediate state of a
+    stream however slowly it polls; read the record with :func:`recorded_texts`.
+    """
+    pane = next(el for el in page.locator(f".{css_class}").all() if contains in el.evaluate(_TEXT_JS))
+    pane.evaluate(_RECORD_JS, key)
+
+
+def recorded_texts(page, key="__fndamTexts"):
+    """The texts recorded since :func:`record_texts`, whitespace collapsed, in the order shown."""
+    return [" ".join(text.split()) for text in page.evaluate(f"() => window.{key}")]
 
 
 def notice_text(page):
