@@ -22,7 +22,8 @@ def summary(page):
 
 def test_voltage_changes_the_band_and_the_tunneling_distance(page, app_url):
     open_app(page, app_url)
-    assert "Tunneling distance 3.85 nm" in summary(page)  # phi/(qE) at 10 V over 12 nm
+    # phi / (qE) at 10 V over 12 nm:
+    wait_until(lambda: "Tunneling distance 3.85 nm" in summary(page), message=summary(page))
     before = data_fingerprint(page)
     type_value(page, "oxide_voltage", 8)
     wait_for_data_change(page, before)
