@@ -58,7 +58,9 @@ class BandView(pn.viewable.Viewer):
                        label="Fermi level, tunneling node").opts(color="#e67e22", line_width=2)
             * hv.Curve(([path["entry_nm"], path["exit_nm"]], [0, 0]), *dims, label="Tunneling path").opts(
                 color="#2e8b57", line_width=3, line_dash="dotted")
-            * hv.Points([(path["exit_nm"], 0.0)], kdims=list(dims), label="Classical turning point").opts(
+            # A trapezoidal barrier (direct tunneling) has no turning point: the path exits at the far side.
+            * hv.Points([(path["exit_nm"], 0.0)] if path["exit_nm"] < now["x_nm"][-1] else [],
+                        kdims=list(dims), label="Classical turning point").opts(
                 color="#2e8b57", size=10)
             * hv.Labels({"x": [-ELECTRODE_NM / 2, d / 2, d + ELECTRODE_NM / 2],
                          "U": [dev.barrier_height_eV + 0.6] * 3,

@@ -4,9 +4,30 @@ import holoviews as hv
 
 # Select the Bokeh backend before setting option defaults (they are registered per backend).
 hv.extension("bokeh")
-#: Options every plot shares: fills its column, axes follow each frame, Bokeh's save tool for PNG.
+
+
+def hide_empty_legend_items(plot, element):
+    """HoloViews hook (run on every frame): show a legend entry only while its layer has data.
+
+    Views keep the same layers in every frame so that plots update in place, and draw a layer that is
+    switched off (the exact curve, a turning point that does not exist) with no data; its legend entry
+    would otherwise stay.  Relabelling layers live instead breaks the in-place update.
+    """
+    for legend in plot.state.legend:
+        for item in legend.items:
+            item.visible = any(_rows(renderer) for renderer in item.renderers)
+
+
+def _rows(renderer):
+    """Number of rows in a renderer's data source (0 for renderers without one)."""
+    data = getattr(getattr(renderer, "data_source", None), "data", {})
+    return max((len(column) for column in data.values()), default=0)
+
+
+#: Options every plot shares: fills its column, axes follow each frame, Bokeh's save tool for PNG,
+#: legend entries only for layers with data.
 PLOT_OPTS = {"responsive": True, "height": 430, "framewise": True, "show_grid": True,
-             "tools": ["hover", "save"], "active_tools": ["box_zoom"]}
+             "tools": ["hover", "save"], "active_tools": ["box_zoom"], "hooks": [hide_empty_legend_items]}
 
 
 FRAMEWISE_ELEMENTS = ("Curve", "Scatter", "Points", "Rectangles", "Segments", "Area")

@@ -5,6 +5,7 @@ from ui_helpers import (
     choose,
     current_url,
     data_fingerprint,
+    legend_entries,
     open_app,
     pane_text,
     query,
@@ -29,6 +30,19 @@ def test_voltage_changes_the_band_and_the_tunneling_distance(page, app_url):
     wait_for_data_change(page, before)
     wait_until(lambda: "Tunneling distance 4.81 nm" in summary(page), message=summary(page))
     screenshot(page, "band_8V")
+
+
+def test_direct_tunneling_has_no_turning_point(page, app_url):
+    open_app(page, app_url)
+    wait_until(lambda: "Classical turning point" in legend_entries(page), message="no turning point at 10 V")
+    type_value(page, "oxide_thickness_nm", 3)
+    wait_until(lambda: "Tunneling distance 0.96 nm" in summary(page), message=summary(page))
+    type_value(page, "oxide_voltage", 2)  # q V_ox < phi: a trapezoidal barrier, crossed whole
+    wait_until(lambda: "Tunneling distance 3.00 nm" in summary(page), message=summary(page))
+    assert "direct tunneling" in summary(page)
+    wait_until(lambda: "Classical turning point" not in legend_entries(page), message="turning point kept")
+    assert "Tunneling path" in legend_entries(page)
+    screenshot(page, "band_direct_tunneling")
 
 
 def test_time_since_programming_widens_the_barrier(page, app_url):

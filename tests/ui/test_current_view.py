@@ -4,6 +4,7 @@ from ui_helpers import (
     box_value,
     current_url,
     data_fingerprint,
+    legend_entries,
     open_app,
     open_view,
     pane_text,
@@ -44,9 +45,13 @@ def test_exact_curve_and_url_round_trip(page, app_url):
     open_app(page, app_url, "?view=current")
     page.get_by_text("Download FN-plot data (CSV)").wait_for()
     before = data_fingerprint(page)
+    # A curve that is off has no legend entry (its layer stays, empty, so the plot updates in place).
+    assert "Exact (transfer matrix)" not in legend_entries(page)
+    assert "WKB (Tsu-Esaki)" in legend_entries(page)
     tick(page, "show_exact")
     after = wait_for_data_change(page, before, timeout=30)
     wait_until(lambda: "Exact" in summary(page), message=summary(page))
+    wait_until(lambda: "Exact (transfer matrix)" in legend_entries(page), message="no legend entry")
     url = wait_until(lambda: query(page).get("exact", "").lower() == "true" and current_url(page),
                      message="URL did not follow")
     screenshot(page, "current_exact")

@@ -74,6 +74,26 @@ def wait_for_data_change(page, before, timeout=20.0):
     return settled_fingerprint(page, timeout)
 
 
+#: Legend entries of every plot on the page: [label, visible] (Bokeh draws legends on a canvas).
+_LEGEND_JS = """
+() => {
+  const out = [];
+  for (const doc of window.Bokeh.documents) {
+    for (const model of doc.all_models) {
+      if (model.constructor.__name__ !== "LegendItem" || !model.label) continue;
+      out.push([model.label.value, model.visible]);
+    }
+  }
+  return out;
+}
+"""
+
+
+def legend_entries(page):
+    """The labels of the legend entries shown on the page (hidden entries left out)."""
+    return {label for label, visible in page.evaluate(_LEGEND_JS) if visible}
+
+
 def type_value(page, name, value):
     """Type ``value`` into the number box of parameter ``name`` and press Enter."""
     box = page.locator(f".box-{name} input").first
