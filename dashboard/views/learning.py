@@ -133,7 +133,11 @@ class LearningView(pn.viewable.Viewer):
             m = s["memories"][name]
             acc = "–" if np.isnan(m["accuracy"]) else f"{m['accuracy']:.3f}"
             lines.append(f"{label}: accuracy {acc}, update energy {m['energy_J']:.3g} J")
-        lines.append("*Mismatch, noise and ADC defaults are illustrative; one sample per step (B = 1).*")
+        run = self.state.run
+        lines.append("*Mismatch, noise and ADC defaults are illustrative; one sample per step (B = 1). "
+                     f"Static memories round each write to the nearest level over ±{run.weight_range:g} "
+                     f"(4-bit: levels {run.memories['static-4bit'].step:.2f} apart), so smaller updates "
+                     "are lost.*")
         return "  \n".join(lines)
 
     # --- data ----------------------------------------------------------------------------------
