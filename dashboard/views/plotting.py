@@ -39,4 +39,7 @@ def live_plot(callback, *sources):
     # Axes follow each frame only if the *elements* are framewise: the Overlay's option alone keeps
     # the first frame's ranges (an empty first frame would pin them at 0..1).
     framewise = [getattr(hv.opts, kind)(framewise=True) for kind in FRAMEWISE_ELEMENTS]
-    return hv.DynamicMap(lambda **_: callback(), streams=streams).opts(*framewise)
+    # Round joins: with Bokeh's default bevel joins, Chromium's rasteriser draws specks along thick
+    # curves made of many short, nearly collinear segments (a band profile, a log-spaced sweep).
+    joins = hv.opts.Curve(line_join="round")
+    return hv.DynamicMap(lambda **_: callback(), streams=streams).opts(*framewise, joins)

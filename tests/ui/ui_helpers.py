@@ -94,6 +94,13 @@ def legend_entries(page):
     return {label for label, visible in page.evaluate(_LEGEND_JS) if visible}
 
 
+def line_joins(page):
+    """The set of ``line_join`` values of every line glyph on the page (BokehJS holds them as
+    value specs, ``{value: ...}``)."""
+    return set(page.evaluate("""() => [...Bokeh.documents].flatMap(doc => [...doc.all_models])
+        .filter(m => m.constructor.__name__ === "Line").map(m => m.line_join.value ?? m.line_join)"""))
+
+
 def type_value(page, name, value):
     """Type ``value`` into the number box of parameter ``name`` and press Enter."""
     box = page.locator(f".box-{name} input").first
