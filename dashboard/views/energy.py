@@ -17,6 +17,8 @@ DEVICE_PARAMS = ["oxide_voltage", "oxide_thickness_nm", "barrier_height_eV", "ma
 MEMORY_PARAMS = ["junction_area_um2", "capacitance_fF"]
 E_DIM = hv.Dimension("energy", label="Energy", unit="J")
 Y_FLOOR = 1e-22  #: bottom of the technology plot [J], below the Landauer limit
+#: A white box behind a label drawn over bars or curves, so it stays readable.
+LABEL_BOX = {"background_fill_color": "white", "background_fill_alpha": 0.85}
 N_DIM = hv.Dimension("N", label="Model parameters N")
 #: Term -> (colour, dash) of the training-energy plot.
 STYLE = {"compute": ("#555555", "solid"), "updates": ("#c0392b", "dashed"), "hold": ("#e67e22", "dotted"),
@@ -79,8 +81,8 @@ class EnergyView(pn.viewable.Viewer):
             color="#333333", line_width=2)
         floor = energy.landauer_limit(300.0)
         return (bars * whiskers * hv.HLine(floor).opts(color="#8e44ad", line_dash="dashed", line_width=2)
-                * hv.Text(-0.45, floor * 4, "Landauer limit kT ln 2 at 300 K (2.9 zJ)").opts(
-                    text_align="left", text_font_size="9pt", text_color="#8e44ad")
+                * hv.Text(-0.45, floor * 4, f"Landauer limit kT ln 2 at 300 K ({floor * 1e21:.1f} zJ)").opts(
+                    text_align="left", text_font_size="9pt", text_color="#8e44ad", **LABEL_BOX)
                 ).opts(hv.opts.Overlay(**PLOT_OPTS, logy=True, ylim=(Y_FLOOR, 1e-9),
                                        xlim=(-0.6, len(rows) - 0.4),
                                        xticks=list(zip(x, names, strict=True)), xrotation=30,
@@ -120,7 +122,7 @@ class EnergyView(pn.viewable.Viewer):
                              label="B = 1, 32, 1024, 4e6").opts(color="#c0392b", size=9)
                 * hv.HLine(press).opts(color="#8e44ad", line_dash="dashed")
                 * hv.Text(B_RANGE[0] * 2, press * 1.4, "100x: press-reported projection (not computed)").opts(
-                    text_align="left", text_font_size="9pt", text_color="#8e44ad")
+                    text_align="left", text_font_size="9pt", text_color="#8e44ad", **LABEL_BOX)
                 * hv.VLine(self.state.batch_size()).opts(color="#999999", line_dash="dotted")
                 ).opts(hv.opts.Overlay(**PLOT_OPTS, logx=True, logy=True, xlim=B_RANGE,
                                        legend_position="bottom_left",
