@@ -20,6 +20,7 @@ from dashboard.views.energy import EnergyView
 from dashboard.views.learning import LearningView
 from dashboard.views.memory import MemoryView
 from dashboard.views.notice import Notice
+from dashboard.views.plotting import batched
 from dashboard.views.tabs import lazy_tabs
 
 # KaTeX for the About view's equations: Panel bundles it and the server serves it (no CDN).
@@ -64,11 +65,13 @@ def preset_controls(session, notice):
 
     def on_preset(event):
         if event.new != NO_PRESET:
-            session.apply_preset(event.new)
+            with batched():
+                session.apply_preset(event.new)
             notice.clear()
 
     def on_reset(_):
-        session.reset()
+        with batched():
+            session.reset()
         menu.value = NO_PRESET
         notice.clear()
 

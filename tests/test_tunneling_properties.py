@@ -37,7 +37,8 @@ def test_fn_is_finite_and_non_negative(field_list, phi, m_r):
 @settings(max_examples=40, deadline=None)
 @given(voltages, voltages, thicknesses)
 def test_current_rises_with_voltage(v1, v2, d):
-    lo, hi = sorted(min(v, FIELD_MAX * d) for v in (v1, v2))  # inside the documented field limit
+    # Inside the documented field limit: V / d of V = FIELD_MAX d can round one ulp above it.
+    lo, hi = sorted(min(v, FIELD_MAX * d * (1 - 1e-12)) for v in (v1, v2))
     j = current_density(np.array([lo, hi]), d)
     assert j[0] <= j[1] * (1 + 1e-12)
 
@@ -46,7 +47,7 @@ def test_current_rises_with_voltage(v1, v2, d):
 @given(st.floats(0.1, 20.0), thicknesses, thicknesses)
 def test_current_falls_with_thickness(v, d1, d2):
     thin, thick = sorted((d1, d2))
-    v = min(v, FIELD_MAX * thin)
+    v = min(v, FIELD_MAX * thin * (1 - 1e-12))
     assert current_density(v, thick) <= current_density(v, thin) * (1 + 1e-12)
 
 

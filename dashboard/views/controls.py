@@ -10,6 +10,7 @@ import panel as pn
 import param
 
 from dashboard.state.checks import try_set
+from dashboard.views.plotting import batched
 
 
 def control(obj, name, notice):
@@ -39,7 +40,8 @@ def control(obj, name, notice):
     def on_user_value(event):
         if event.new == getattr(obj, name):
             return  # our own reset of the widget, or no change: keep any notice showing
-        message = try_set(obj, name, event.new)
+        with batched():
+            message = try_set(obj, name, event.new)
         if message:
             notice.show(message)
             event.obj.value = getattr(obj, name)

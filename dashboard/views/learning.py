@@ -11,7 +11,7 @@ import panel as pn
 from dashboard.state.learning import LABELS, TRACED_WEIGHTS, LearningState
 from dashboard.views.controls import controls
 from dashboard.views.download import csv_button, to_csv
-from dashboard.views.plotting import PLOT_OPTS, live_plot
+from dashboard.views.plotting import PLOT_OPTS, batched, live_plot
 
 LEARNING_PARAMS = ["task", "n_steps", "k1_spread_pct", "k2_spread_pct", "readout_noise_uV", "adc_bits",
                    "seed", "steps_per_tick"]
@@ -64,12 +64,15 @@ class LearningView(pn.viewable.Viewer):
         self.play.name = "Pause" if event.new else "Play"
 
     def _tick(self):
-        if self.state.advance() == 0 or self.state.run.done:
+        with batched():
+            ran = self.state.advance()
+        if ran == 0 or self.state.run.done:
             self.play.value = False
 
     def _on_reset(self):
         self.play.value = False
-        self.state.reset()
+        with batched():
+            self.state.reset()
 
     def _on_steps(self, _):
         self.progress.value = round(100 * self.state.progress)

@@ -1,0 +1,153 @@
+"""A class on one server: many browsers open the app at once, one plays a training run, all leave.
+
+Run: .venv/bin/python benchmarks/bench_class.py [pages]   (needs /usr/bin/chromium; default 20 pages)
+
+Serves the app with the console command, as a lab would, and drives headless Chromium:
+
+1. ``pages`` pages requested at the same moment: seconds from the request to plotted data on each
+   (median and slowest) and how many never got there, against one page loaded alone (here the
+   browser's renderers share the machine with the server; in a class each has its own);
+2. the server's CPU time and memory per session (resident set size, /proc): what limits a lab server;
+3. control-to-update in the browser (type a voltage, wait for new plot data) with the server idle and
+   while one other session plays a learning run (the server is one process: sessions share its core),
+   with only those two pages open;
+4. seconds after the pages close until the server is idle again (CPU below 5 % of a core).
+
+Prints medians; no asserts.
+"""
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "ui"))
+from ui_helpers import data_fingerprint, open_view, type_value, wait_until  # noqa: E402
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+PORT = 5093
+URL = f"http://localhost:{PORT}/"
+HAS_DATA = "([total, count]) => count > 0"
+LATENCY_REPEATS = 7
+
+
+def rss_mb(pid):
+    """Resident set size of process ``pid`` [MB]."""
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def cpu_seconds(pid):
+    """User + system CPU time used so far by process ``pid`` [s]."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def responds():
+    try:
+        return urllib.request.urlopen(URL, timeout=2).status == 200
+    except OSError:  # not listening yet
+        return False
+
+
+def has_plot_data(page):
+    try:
+        return data_fingerprint(page)[1] > 0
+    except Exception:  # the page is still loading BokehJS
+        return False
+
+
+def load_together(browser, n, timeout=120.0):
+    """Request ``n`` pages at once; return (seconds to plotted data per page, pages that failed, pages)."""
+    pages = [browser.new_page() for _ in range(n)]
+    start = time.perf_counter()
+    for page in pages:
+        page.goto(URL, wait_until="commit")  # returns once the request is answered: all load together
+    done = {}
+    while len(done) < n and time.perf_counter() - start < timeout:
+        for i, page in enumerate(pages):
+            if i not in done and has_plot_data(page):
+                done[i] = time.perf_counter() - start
+        time.sleep(0.05)
+    return list(done.values()), n - len(done), pages
+
+
+def voltage_latency(page, volts):
+    """Median seconds from typing each new oxide voltage in ``volts`` to new plot data in the browser."""
+    samples = []
+    for v in volts:
+        before = data_fingerprint(page)
+        start = time.perf_counter()
+        type_value(page, "oxide_voltage", v)
+        wait_until(lambda b=before: data_fingerprint(page) != b, timeout=60, interval=0.01)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def seconds_until_idle(pid, timeout=60.0):
+    """Seconds until the process uses less than 5 % of a core over half a second."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        used = cpu_seconds(pid)
+        time.sleep(0.5)
+        if cpu_seconds(pid) - used < 0.025:
+            return time.perf_counter() - start
+    return float("inf")
+
+
+def main(n):
+    from playwright.sync_api import sync_playwright
+
+    server = subprocess.Popen([str(Path(sys.executable).with_name("fndam-explorer")), "serve", "--port",
+                               str(PORT)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until(responds, timeout=60)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            alone, _, pages = load_together(browser, 1)  # also warms the server up
+            for page in pages:
+                page.close()
+            alone, _, pages = load_together(browser, 1)
+            seconds_until_idle(server.pid)
+            base, cpu = rss_mb(server.pid), cpu_seconds(server.pid)
+            times, failed, pages = load_together(browser, n)
+            seconds_until_idle(server.pid)
+            per_session = (rss_mb(server.pid) - base) / n
+            cpu = (cpu_seconds(server.pid) - cpu) / n
+            print(f"{n} pages at once: plotted data after median {statistics.median(times):.1f} s, "
+                  f"slowest {max(times):.1f} s, {failed} never (one page alone: {alone[0]:.1f} s; the "
+                  f"{n} renderers share this machine's cores with the server)")
+            print(f"server per session: {cpu:.2f} s of CPU to serve a page with its open view "
+                  f"(one core: ~{1 / cpu:.0f} pages per second), +{per_session:.1f} MB resident "
+                  f"({base:.0f} MB with one session)")
+
+            for page in pages[2:]:
+                page.close()  # the latency is measured with two pages: the browser's load stays small
+            seconds_until_idle(server.pid)
+            idle = voltage_latency(pages[0], [8.0 + 0.5 * i for i in range(LATENCY_REPEATS)])
+            player = pages[1]
+            open_view(player, "Synapse learning")
+            type_value(player, "n_steps", 10000)
+            player.get_by_role("button", name="Play", exact=True).click()
+            busy = voltage_latency(pages[0], [12.0 - 0.5 * i for i in range(LATENCY_REPEATS)])
+            print(f"browser control-to-update (median of {LATENCY_REPEATS}): {idle * 1e3:.0f} ms idle, "
+                  f"{busy * 1e3:.0f} ms while one other session plays training ({busy / idle:.1f}x)")
+
+            player.close()
+            pages[0].close()
+            print(f"after the pages close the server is idle in {seconds_until_idle(server.pid):.1f} s")
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 20)
