@@ -23,6 +23,7 @@ import panel as pn
 import param
 from bokeh.client import pull_session
 from bokeh.document import Document
+from panel.io.state import set_curdoc
 
 from dashboard.app import create_app
 from dashboard.state.session import SessionState
@@ -32,6 +33,7 @@ from dashboard.views.energy import EnergyView
 from dashboard.views.learning import LearningView
 from dashboard.views.memory import MemoryView
 from dashboard.views.notice import Notice
+from dashboard.views.plotting import batched
 
 REPEATS = 7
 
@@ -70,7 +72,7 @@ def time_session_creation(port):
 def build_band_view():
     """The work of the page's onload: the band view and its Bokeh models for a new session."""
     session = SessionState()
-    BandView(session.band, Notice()).__panel__().get_root(Document())
+    in_document(BandView(session.band, Notice()).__panel__())
 
 
 #: True once a plot on the page has data (a Bokeh data source with a non-empty column).
@@ -110,20 +112,33 @@ def time_updates(set_value, values):
     return samples
 
 
+def in_document(viewable):
+    """A document holding ``viewable`` as a root, as the server's session document does (its models
+    take part in every update)."""
+    doc = Document()
+    doc.add_root(viewable.get_root(doc))
+    return doc
+
+
 def latency(view, part, target, name, values):
     """Seconds per change of ``<target part>.<name>`` with ``view`` (built on session part ``part``)
-    in a document."""
+    in a document, batched as a control batches it (dashboard.views.controls)."""
     session = SessionState()
-    view(session.part(part), Notice()).__panel__().get_root(Document())
+    doc = in_document(view(session.part(part), Notice()).__panel__())
     obj = session.part(target)
-    return time_updates(lambda v: setattr(obj, name, v), values)
+
+    def change(value):
+        with set_curdoc(doc), batched():
+            setattr(obj, name, value)
+
+    return time_updates(change, values)
 
 
 def control_latency():
     """Medians per view and control, against the minimal app. Only the open view is on the page
     (dashboard.views.tabs), so a control redraws that view's plots alone."""
     minimal = Minimal()
-    minimal_app(minimal).main[0].get_root(Document())
+    in_document(minimal_app(minimal).main[0])
     n = REPEATS * 2
     volts, thick = np.linspace(5.0, 14.0, n), np.linspace(8.0, 16.0, n)  # new oxides: new WKB curves
     results = {
@@ -145,8 +160,14 @@ def control_latency():
 def learning_tick_latency(n):
     """Seconds per streamed chunk of training: advance ``steps_per_tick`` steps and redraw 4 plots."""
     session = SessionState()
-    LearningView(session.learning, Notice()).__panel__().get_root(Document())
-    return time_updates(lambda _: session.learning.advance(), range(n))
+    view = LearningView(session.learning, Notice())
+    doc = in_document(view.__panel__())
+
+    def tick(_):
+        with set_curdoc(doc):
+            view.step.clicks += 1  # the Step button: one chunk, as a tick of Play runs it
+
+    return time_updates(tick, range(n))
 
 
 def main():
