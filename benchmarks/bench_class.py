@@ -17,6 +17,7 @@ Prints medians; no asserts.
 """
 
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -30,7 +31,13 @@ from ui_helpers import data_fingerprint, open_view, type_value, wait_until  # no
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-PORT = 5093
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("localhost", 0))
+        return sock.getsockname()[1]
+
+
+PORT = free_port()
 URL = f"http://localhost:{PORT}/"
 HAS_DATA = "([total, count]) => count > 0"
 LATENCY_REPEATS = 7
