@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from dashboard.state.memory import POINTS, T_START, T_STOP, MemoryState
+from physics import fndam
 
 
 def test_defaults_reproduce_the_illustrative_device():
@@ -56,3 +57,17 @@ def test_larger_capacitance_discharges_more_slowly():
     fast = MemoryState(capacitance_fF=100.0).summary()["V_at"]["1 year"]
     slow = MemoryState(capacitance_fF=1000.0).summary()["V_at"]["1 year"]
     assert slow > fast
+
+
+def test_fn_regime_ends_where_the_voltage_reaches_the_barrier_height():
+    state = MemoryState()
+    # 12 nm at 10 V stays far above phi/q = 3.2 V for 10 years (V(10 y) = 6.04 V): no end in sight.
+    assert state.fn_until() > T_STOP
+    state.device.oxide_thickness_nm = 6.0  # "what if the oxide were much thinner?"
+    t_end = state.fn_until()
+    assert T_START < t_end < T_STOP
+    # Independent check: the closed form evaluated at that age gives phi/q (to rounding).
+    assert fndam.oxide_voltage(t_end, state.element()) == pytest.approx(3.2, rel=1e-9)
+    assert state.summary()["fn_until_s"] == t_end
+    state.device.oxide_voltage = 3.0  # q V0 < phi: never a triangle
+    assert state.fn_until() == 0.0

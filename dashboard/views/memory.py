@@ -51,9 +51,17 @@ class MemoryView(pn.viewable.Viewer):
                 color=color, line_width=3 if label == OFFSET_LABELS[0] else 1.5))
         return hv.Overlay(curves)
 
+    def _fn_end(self, v_dim):
+        """A vertical line at the age where V(t) reaches phi/q (no data when outside the window)."""
+        t_end = self.state.fn_until()
+        v = self.state.trajectories()[OFFSET_LABELS[0]]["V"]
+        inside = T_START <= t_end <= T_STOP
+        return hv.Curve(([t_end, t_end], [v.min(), v.max()]) if inside else ([], []), T_DIM, v_dim,
+                        label="q V = phi: the FN closed form ends").opts(color="#c0392b", line_dash="dashed")
+
     def _voltage(self):
         v_dim = hv.Dimension("V", label="Oxide voltage", unit="V")
-        return (self._curves("V", v_dim) * _marks()).opts(hv.opts.Overlay(
+        return (self._curves("V", v_dim) * self._fn_end(v_dim) * _marks()).opts(hv.opts.Overlay(
             **PLOT_OPTS, logx=True, xlim=(T_START, T_STOP), legend_position="top_right",
             title="Oxide voltage V(t) = k2 / ln(k1 t + k0): initial voltages converge",
             xlabel="Time since programming (s; dotted: 1 day, 1 year, 10 years)",
@@ -84,9 +92,17 @@ class MemoryView(pn.viewable.Viewer):
         s = self.state.summary()
         marks = ", ".join(f"{label} {v:.3f} V" for label, v in s["V_at"].items())
         starts = ", ".join(f"{v:.2f}" for v in self.state.initial_voltages().values())
-        regime = ("" if s["is_fowler_nordheim"] else
-                  "  \n⚠ q V0 < phi: the closed form assumes a triangular (FN) barrier; "
-                  "here it extrapolates.")
+        phi = self.state.device.barrier_height_eV
+        if not s["is_fowler_nordheim"]:
+            regime = ("  \n⚠ q V0 < phi: the closed form assumes a triangular (FN) barrier; "
+                      "here it extrapolates.")
+        elif s["fn_until_s"] <= T_STOP:
+            marked = " (dashed line)" if s["fn_until_s"] >= T_START else ""
+            regime = (f"  \n⚠ V reaches phi/q = {phi:.2f} V at {s['fn_until_s']:.3g} s{marked}: "
+                      "after that the barrier is trapezoidal (direct tunneling), the real current is "
+                      "larger and the closed form overstates retention.")
+        else:
+            regime = ""
         return (f"**V(t) = k2 / ln(k1 t + k0)** with  \n"
                 f"k2 = B d = {s['k2_V']:.1f} V, k1 = S A B / (C_T d) = {s['k1_per_s']:.3g} 1/s, "
                 f"ln k0 = k2 / V0 = {s['ln_k0']:.2f}  \n"

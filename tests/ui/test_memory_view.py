@@ -3,6 +3,7 @@
 from ui_helpers import (
     box_value,
     data_fingerprint,
+    legend_entries,
     open_app,
     open_view,
     pane_text,
@@ -50,3 +51,9 @@ def test_shared_oxide_thickness_moves_the_trajectories(page, app_url):
     type_value(page, "oxide_thickness_nm", 10)  # the sidebar's operating point: "2 nm thinner"
     wait_for_data_change(page, before)
     wait_until(lambda: "k2 = B d = 253.4 V" in summary(page), message="summary did not follow")
+    assert "q V = phi: the FN closed form ends" not in legend_entries(page)  # V(10 y) = 5.0 V > phi
+    type_value(page, "oxide_thickness_nm", 6)  # now V(t) reaches phi/q = 3.2 V after ~100 days
+    wait_until(lambda: "V reaches phi/q = 3.20 V at 8.92e+06 s (dashed line)" in summary(page),
+               message="summary did not follow")
+    wait_until(lambda: "q V = phi: the FN closed form ends" in legend_entries(page), message="no marker")
+    screenshot(page, "memory_6nm_fn_end")
