@@ -6,7 +6,8 @@
   (science.md section 4); the readout adds noise and ADC quantisation;
 * ``static-<b>bit``: a symmetric fixed-point memory of b bits over [-weight_range, weight_range],
   written with the float schedule and rounded to the nearest level (updates below half a level are
-  lost).
+  lost) or, with ``static_rounding="stochastic"``, up or down at random with the probabilities that
+  make the stored value unbiased (small updates survive on average).
 
 What the FN-DAM memory computes: z = exp(k2/V) is a linear clock, so a pulse shifts z_minus - z_plus
 for good, while the read-out difference is ~(V^2/k2)(z_minus - z_plus)/(k1 t).  A request at age t_j
@@ -35,6 +36,7 @@ TASKS = ("2d", "64d")
 #: (64-D needs a smaller rate: a step moves w.x by eta0 |x|^2 ~ 65 eta0).
 LEARNING_RATES = {"2d": 0.1, "64d": 0.03}
 STATIC_BITS = tuple(range(2, 33))  #: allowed resolutions of a static memory [bits]
+ROUNDINGS = ("nearest", "stochastic")  #: how a static memory rounds a write to its levels
 _TEST_SAMPLES = 2000
 
 
@@ -122,17 +124,22 @@ class _FloatMemory:
 class _StaticMemory(_FloatMemory):
     """Symmetric fixed-point memory: levels i x step, |i| <= 2^(b-1) - 1, step = range / (2^(b-1) - 1).
 
-    Round to nearest (as int8-style symmetric quantisation; 0 is a level, so the zero start is exact).
+    0 is a level, so the zero start is exact.  ``rng`` None rounds to nearest (as int8-style symmetric
+    quantisation); a generator rounds stochastically: level floor(w/step + u), u ~ U[0, 1), whose mean
+    is w itself (Gupta et al., "Deep learning with limited numerical precision", ICML 2015).
     """
 
-    def __init__(self, n, k0, bits, weight_range):
+    def __init__(self, n, k0, bits, weight_range, rng=None):
         super().__init__(n, k0)
         self.max_level = 2 ** (bits - 1) - 1
         self.step = weight_range / self.max_level
+        self.rng = rng
         self.update_energy = conventional_update_energy(bits, 1, write_energy("SRAM"))
 
     def store(self, w):
-        return np.clip(np.round(w / self.step), -self.max_level, self.max_level) * self.step
+        scaled = w / self.step
+        level = np.round(scaled) if self.rng is None else np.floor(scaled + self.rng.random(scaled.shape))
+        return np.clip(level, -self.max_level, self.max_level) * self.step
 
 
 class _FNDAMMemory:
@@ -172,6 +179,8 @@ class LearningRun:
         eta0, the rate requested at step 0 [-], in (0, 100]; default :data:`LEARNING_RATES` of the task.
     static_bits : tuple of int
         Resolutions of the static memories [bits], each in [2, 32].
+    static_rounding : {"nearest", "stochastic"}
+        How the static memories round a write to their levels.
     weight_range : float
         Range +-weight_range of the static memories [-], in (0, 1e3].  An open design choice: 4 covers
         the float solutions of both tasks.
@@ -194,12 +203,14 @@ class LearningRun:
     """
 
     def __init__(self, task="2d", n_steps=2000, *, learning_rate=None, static_bits=(4, 6, 8),
-                 weight_range=4.0, step_seconds=0.1, device=None, params=None, seed=0):
+                 static_rounding="nearest", weight_range=4.0, step_seconds=0.1, device=None, params=None,
+                 seed=0):
         self.n_steps = int(check_range("n_steps", n_steps, 1, 1e6))
         self.task = make_task(task, self.n_steps, seed)
         rate = LEARNING_RATES[task] if learning_rate is None else learning_rate
         self.learning_rate = float(check_positive("learning_rate", rate, "", 100.0))
         self.static_bits = tuple(int(check_choice("static_bits", b, STATIC_BITS)) for b in static_bits)
+        self.static_rounding = check_choice("static_rounding", static_rounding, ROUNDINGS)
         self.weight_range = float(check_positive("weight_range", weight_range, "", 1e3))
         self.step_seconds = float(check_positive("step_seconds", step_seconds, "s", 1e6))
         self.device = device or FNDAMDevice()
@@ -216,7 +227,10 @@ class LearningRun:
             "fndam": _FNDAMMemory(n, self.device, self.params, self.step_seconds, self.seed),
         }
         for bits in self.static_bits:
-            self.memories[f"static-{bits}bit"] = _StaticMemory(n, k0, bits, self.weight_range)
+            # Its own random stream per memory: the data order and the other memories stay as they are.
+            rng = (np.random.default_rng([self.seed, bits]) if self.static_rounding == "stochastic"
+                   else None)
+            self.memories[f"static-{bits}bit"] = _StaticMemory(n, k0, bits, self.weight_range, rng)
         self.names = tuple(self.memories)
         self.steps_done = 0
         self._records = {name: {key: [] for key in ("loss", "accuracy", "energy", "weights")}

@@ -109,17 +109,43 @@ def test_2d_task_bayes_classifier_scores_the_bayes_accuracy():
     assert acc == pytest.approx(bayes, abs=0.0225)
 
 
-def test_static_memory_stays_on_its_grid():
-    h = train("2d", 200, static_bits=(4,), weight_range=2.0, seed=1)
+@pytest.mark.parametrize("rounding", learning.ROUNDINGS)
+def test_static_memory_stays_on_its_grid(rounding):
+    h = train("2d", 200, static_bits=(4,), static_rounding=rounding, weight_range=2.0, seed=1)
     levels = h.weights["static-4bit"] / (2.0 / 7)  # symmetric 4 bits: levels -7..7 x range/7
     np.testing.assert_allclose(levels, np.round(levels), atol=1e-9)
     assert np.max(np.abs(h.weights["static-4bit"])) <= 2.0
 
 
+def test_stochastic_rounding_is_unbiased():
+    run = LearningRun("2d", 10, static_bits=(4,), static_rounding="stochastic")
+    memory = run.memories["static-4bit"]
+    w = np.full(200_000, 0.3 * memory.step)  # 0.3 of a level: nearest rounding would store 0
+    stored = memory.store(w) / memory.step
+    assert set(np.unique(stored)) == {0.0, 1.0}
+    # Bernoulli(0.3) mean over 2e5 draws: standard error 1.0e-3; 5 standard errors.
+    assert stored.mean() == pytest.approx(0.3, abs=5e-3)
+
+
+def test_stochastic_rounding_lets_a_4_bit_memory_learn():
+    nearest = train("2d", 2000, static_rounding="nearest", seed=0)
+    stochastic = train("2d", 2000, static_rounding="stochastic", seed=0)
+    acc = {name: (nearest.accuracy[name][-1], stochastic.accuracy[name][-1]) for name in nearest.accuracy}
+    print(f"\n2d final accuracy (nearest, stochastic): {acc}")
+    # Nearest: every 4-bit update is below half a level (0.57 over +-4) and is lost: the memory stays
+    # at w = 0, which scores chance on the test set.  Stochastic: unbiased writes, it learns.
+    assert acc["static-4bit"][0] < 0.55
+    assert acc["static-4bit"][1] > 0.8
+    # The rounding of static memories changes nothing else: same data, same float and FN-DAM runs.
+    np.testing.assert_array_equal(nearest.weights["float"], stochastic.weights["float"])
+    np.testing.assert_array_equal(nearest.weights["fndam"], stochastic.weights["fndam"])
+
+
 @pytest.mark.parametrize(
     ("kwargs", "name"),
     [({"task": "3d"}, "task"), ({"n_steps": 0}, "n_steps"), ({"learning_rate": -1.0}, "learning_rate"),
-     ({"static_bits": (0,)}, "static_bits"), ({"step_seconds": math.nan}, "step_seconds")],
+     ({"static_bits": (0,)}, "static_bits"), ({"step_seconds": math.nan}, "step_seconds"),
+     ({"static_rounding": "up"}, "static_rounding")],
 )
 def test_bad_learning_arguments_raise_naming_the_argument(kwargs, name):
     with pytest.raises(ValueError, match=rf"^{name} must be"):

@@ -38,6 +38,10 @@ def test_changing_a_control_restarts_the_run():
     state.readout_noise_uV = 500.0
     assert state.run.steps_done == 0
     assert state.run.params.readout_noise == pytest.approx(5e-4)
+    state.advance(100)
+    state.static_rounding = "stochastic"
+    assert state.run.steps_done == 0
+    assert state.run.static_rounding == "stochastic"
 
 
 def test_update_sizes_and_pulse_schedule_shrink_like_one_over_t():

@@ -12,6 +12,7 @@ def test_url_query_round_trips_the_state():
     session.device.oxide_thickness_nm = 9.5
     session.band.image_force = True
     session.band.age = "1 year"
+    session.learning.static_rounding = "stochastic"
     session.view = "current"
     restored = SessionState()
     assert restored.apply_query(session.query()) == []

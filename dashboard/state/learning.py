@@ -46,13 +46,18 @@ class LearningState(param.Parameterized):
                                  "over +-0.5 V; 0 reads it exactly.")
     seed = param.Integer(0, bounds=(0, 9999), step=1, label="Random seed (-)",
                          doc="Seed of the data, the mismatch and the noise: one seed, one run.")
+    static_rounding = param.Selector(
+        objects=list(learning.ROUNDINGS), default="nearest", label="Static memory rounding",
+        doc="How the 4/6/8-bit memories round a write to their levels: nearest (small updates are lost) "
+            "or stochastic (up or down at random, unbiased: small updates survive on average).")
     steps_per_tick = param.Integer(100, bounds=(1, 1000), step=1, label="Steps per plot update (-)",
                                    doc="How many training steps run between two redraws while playing.")
 
     steps_done = param.Integer(0, bounds=(0, None), constant=True, label="Steps done (-)",
                                doc="Training steps run so far (set by advance and reset, not by the user).")
 
-    RUN_PARAMS = ("task", "n_steps", "k1_spread_pct", "k2_spread_pct", "readout_noise_uV", "adc_bits", "seed")
+    RUN_PARAMS = ("task", "n_steps", "k1_spread_pct", "k2_spread_pct", "readout_noise_uV", "adc_bits", "seed",
+                  "static_rounding")
 
     def __init__(self, **params):
         super().__init__(**params)
@@ -78,7 +83,7 @@ class LearningState(param.Parameterized):
     def reset(self):
         """Start a fresh run at step 0 with the current parameters."""
         self.run = learning.LearningRun(self.task, self.n_steps, params=self.synapse_parameters(),
-                                        seed=self.seed)
+                                        static_rounding=self.static_rounding, seed=self.seed)
         self._history_key = None  # a new run: nothing read from the old one is valid
         self._publish()
 

@@ -40,6 +40,7 @@ URL_KEYS = {
     "noise": ("learning", "readout_noise_uV"),
     "adc": ("learning", "adc_bits"),
     "seed": ("learning", "seed"),
+    "round": ("learning", "static_rounding"),
     "logN": ("energy", "log10_params"),
     "logD": ("energy", "log10_samples"),
     "logB": ("energy", "log10_batch"),

@@ -14,7 +14,7 @@ from dashboard.views.download import csv_button, to_csv
 from dashboard.views.plotting import PLOT_OPTS, batched, live_plot
 
 LEARNING_PARAMS = ["task", "n_steps", "k1_spread_pct", "k2_spread_pct", "readout_noise_uV", "adc_bits",
-                   "seed", "steps_per_tick"]
+                   "static_rounding", "seed", "steps_per_tick"]
 COLORS = {"float": "#333333", "fndam": "#1f5fa8", "static-4bit": "#e67e22", "static-6bit": "#c0392b",
           "static-8bit": "#8e44ad"}
 TICK_MS = 300  #: period of the training callback while playing [ms]: a redraw costs ~170 ms
@@ -137,10 +137,13 @@ class LearningView(pn.viewable.Viewer):
             acc = "–" if np.isnan(m["accuracy"]) else f"{m['accuracy']:.3f}"
             lines.append(f"{label}: accuracy {acc}, update energy {m['energy_J']:.3g} J")
         run = self.state.run
+        levels = f"over ±{run.weight_range:g} (4-bit: levels {run.memories['static-4bit'].step:.2f} apart)"
+        rounding = (f"Static memories round each write to the nearest level {levels}, so smaller updates "
+                    "are lost." if run.static_rounding == "nearest" else
+                    f"Static memories round each write up or down at random {levels}: unbiased, so small "
+                    "updates survive on average.")
         lines.append("*Mismatch, noise and ADC defaults are illustrative; one sample per step (B = 1). "
-                     f"Static memories round each write to the nearest level over ±{run.weight_range:g} "
-                     f"(4-bit: levels {run.memories['static-4bit'].step:.2f} apart), so smaller updates "
-                     "are lost.*")
+                     f"{rounding}*")
         return "  \n".join(lines)
 
     # --- data ----------------------------------------------------------------------------------

@@ -68,8 +68,10 @@ def test_step_reset_and_a_control_restart_the_run(page, app_url):
 
 
 def test_a_copied_link_restores_the_run_settings(page, app_url):
-    open_app(page, app_url, "?view=learning&task=64d&steps=300&noise=500&adc=10&seed=7")
+    open_app(page, app_url, "?view=learning&task=64d&steps=300&noise=500&adc=10&seed=7&round=stochastic")
     wait_until(lambda: "of 300" in summary(page), message="the link's step count was not applied")
+    assert "up or down at random" in summary(page)
+    assert query(page)["round"] == "stochastic"
     assert box_value(page, "readout_noise_uV") == 500.0
     assert box_value(page, "adc_bits") == 10.0
     assert box_value(page, "seed") == 7.0
