@@ -1,4 +1,5 @@
-"""Shared HoloViews plotting: a DynamicMap that redraws in place when state parameters change."""
+"""Shared HoloViews plotting: a DynamicMap that redraws in place when state parameters change, the
+options every plot shares, and the batching of a change that redraws several plots."""
 
 import holoviews as hv
 import panel as pn
