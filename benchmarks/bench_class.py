@@ -17,29 +17,27 @@ Prints medians; no asserts.
 """
 
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "ui"))
-from ui_helpers import data_fingerprint, open_view, type_value, wait_until  # noqa: E402
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("localhost", 0))
-        return sock.getsockname()[1]
-
+from ui_helpers import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    data_fingerprint,
+    free_port,
+    open_view,
+    responds,
+    type_value,
+    wait_until,
+)
 
 PORT = free_port()
 URL = f"http://localhost:{PORT}/"
-HAS_DATA = "([total, count]) => count > 0"
 LATENCY_REPEATS = 7
 
 
@@ -55,13 +53,6 @@ def cpu_seconds(pid):
     """User + system CPU time used so far by process ``pid`` [s]."""
     fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def responds():
-    try:
-        return urllib.request.urlopen(URL, timeout=2).status == 200
-    except OSError:  # not listening yet
-        return False
 
 
 def has_plot_data(page):
@@ -115,9 +106,9 @@ def main(n):
     server = subprocess.Popen([str(Path(sys.executable).with_name("fndam-explorer")), "serve", "--port",
                                str(PORT)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        wait_until(responds, timeout=60)
+        wait_until(lambda: responds(URL), timeout=60)
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             alone, _, pages = load_together(browser, 1)  # also warms the server up
             for page in pages:
                 page.close()

@@ -13,9 +13,10 @@ median control-to-update <= 100 ms).
 """
 
 import logging
-import socket
 import statistics
+import sys
 import time
+from pathlib import Path
 
 import holoviews as hv
 import numpy as np
@@ -34,6 +35,9 @@ from dashboard.views.learning import LearningView
 from dashboard.views.memory import MemoryView
 from dashboard.views.notice import Notice
 from dashboard.views.plotting import batched
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "ui"))
+from ui_helpers import CHROMIUM, CHROMIUM_ARGS, free_port
 
 REPEATS = 7
 
@@ -85,11 +89,9 @@ def time_to_first_plot(port):
     """Median seconds from page request to plotted data in headless Chromium, for each app."""
     from playwright.sync_api import sync_playwright
 
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"]
     times = {"app": [], "minimal": []}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for _ in range(REPEATS):
             for name in times:
                 page = browser.new_page()
@@ -174,9 +176,7 @@ def main():
     # Closing a page while its session still sends leaves tornado's WebSocketClosedError unretrieved
     # (a known upstream wart, harmless): keep the tracebacks out of the figures.
     logging.getLogger("asyncio").setLevel(logging.CRITICAL)
-    with socket.socket() as sock:
-        sock.bind(("localhost", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     server = pn.serve({"app": create_app, "minimal": minimal_app}, port=port, show=False, threaded=True,
                       start=True, verbose=False)
     try:

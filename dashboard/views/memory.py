@@ -42,26 +42,29 @@ class MemoryView(pn.viewable.Viewer):
             pn.Column(self.voltage_plot, self.current_plot, self.retention_plot, sizing_mode="stretch_width"),
             sizing_mode="stretch_width")
 
-    def _curves(self, key, v_dim):
+    def _curves(self, trajectories, key, v_dim):
         """One curve of ``key`` against time per initial voltage (V0 drawn thickest)."""
         curves = []
-        for color, (label, data) in zip(PALETTE, self.state.trajectories().items(), strict=True):
+        for color, (label, data) in zip(PALETTE, trajectories.items(), strict=True):
             # Fixed labels keep the legend, so a new V0 only updates the data (no redraw of glyphs).
             curves.append(hv.Curve((data["t_s"], data[key]), T_DIM, v_dim, label=label).opts(
                 color=color, line_width=3 if label == OFFSET_LABELS[0] else 1.5))
         return hv.Overlay(curves)
 
-    def _fn_end(self, v_dim):
-        """A vertical line at the age where V(t) reaches phi/q (no data when outside the window)."""
+    def _fn_end(self, v, v_dim):
+        """A vertical line at the age where V(t) reaches phi/q, spanning the voltages ``v`` of V0's
+        trajectory (no data when that age is outside the window)."""
         t_end = self.state.fn_until()
-        v = self.state.trajectories()[OFFSET_LABELS[0]]["V"]
         inside = T_START <= t_end <= T_STOP
         return hv.Curve(([t_end, t_end], [v.min(), v.max()]) if inside else ([], []), T_DIM, v_dim,
                         label="q V = phi: the FN closed form ends").opts(color="#c0392b", line_dash="dashed")
 
     def _voltage(self):
         v_dim = hv.Dimension("V", label="Oxide voltage", unit="V")
-        return (self._curves("V", v_dim) * self._fn_end(v_dim) * _marks()).opts(hv.opts.Overlay(
+        trajectories = self.state.trajectories()  # once per frame: the curves and the marker share it
+        v = trajectories[OFFSET_LABELS[0]]["V"]
+        layers = self._curves(trajectories, "V", v_dim) * self._fn_end(v, v_dim) * _marks()
+        return layers.opts(hv.opts.Overlay(
             **PLOT_OPTS, logx=True, xlim=(T_START, T_STOP), legend_position="top_right",
             title="Oxide voltage V(t) = k2 / ln(k1 t + k0): initial voltages converge",
             xlabel="Time since programming (s; dotted: 1 day, 1 year, 10 years)",
@@ -69,7 +72,8 @@ class MemoryView(pn.viewable.Viewer):
 
     def _current(self):
         rate_dim = hv.Dimension("rate", label="Electrons per second", unit="1/s")
-        return (self._curves("electrons_per_s", rate_dim) * _marks()).opts(hv.opts.Overlay(
+        layers = self._curves(self.state.trajectories(), "electrons_per_s", rate_dim) * _marks()
+        return layers.opts(hv.opts.Overlay(
             **PLOT_OPTS, logx=True, logy=True, xlim=(T_START, T_STOP), legend_position="top_right",
             title="Tunneling current as electrons per second (1 fA = 6,242 e/s): falls ~1/t",
             xlabel="Time since programming (s)", ylabel="Electrons leaving the gate per second (1/s)"))

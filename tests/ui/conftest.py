@@ -5,21 +5,15 @@ the page asked any host but the app's own server, or logged a console error or p
 Chromium missing is a failure with a message, never a skip (README: `make test` installs it).
 """
 
-import os
 import shutil
-import socket
 import subprocess
 import sys
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from ui_helpers import wait_until
+from ui_helpers import CHROMIUM, CHROMIUM_ARGS, free_port, responds, wait_until
 
-CHROMIUM = os.environ.get("FNDAM_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 SERVER_START_TIMEOUT = 60.0
 
@@ -32,31 +26,17 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.ui)
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _responds(url):
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 @pytest.fixture(scope="session")
 def app_url():
     """URL of the app served by ``fndam-explorer serve`` in a subprocess, as a user would run it."""
-    port = _free_port()
+    port = free_port()
     cli = Path(sys.executable).with_name("fndam-explorer")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log = open(ARTIFACTS / "server.log", "w")  # the server's output, to read when a test fails
     proc = subprocess.Popen([str(cli), "serve", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
     url = f"http://localhost:{port}/"
     try:
-        wait_until(lambda: proc.poll() is not None or _responds(url), timeout=SERVER_START_TIMEOUT,
+        wait_until(lambda: proc.poll() is not None or responds(url), timeout=SERVER_START_TIMEOUT,
                    message=f"the app did not answer at {url}")
         assert proc.poll() is None, f"fndam-explorer serve exited with {proc.returncode}; see {log.name}"
         yield url

@@ -1,10 +1,34 @@
-"""Polling helpers for the browser tests: wait for a condition instead of sleeping a fixed time."""
+"""Helpers for the browser tests (and the browser benchmarks): the served app and Chromium, and
+polling for a condition instead of sleeping a fixed time."""
 
+import os
+import socket
 import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+CHROMIUM = os.environ.get("FNDAM_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def free_port():
+    """A TCP port on localhost that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def responds(url):
+    """True once ``url`` answers 200 (False while nothing listens yet)."""
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
 
 #: A number that changes whenever the data of any Bokeh ColumnDataSource on the page changes.
 _FINGERPRINT_JS = """
@@ -135,14 +159,13 @@ def pane_text(page, css_class, contains=""):
     return next((t for t in texts if contains in t), "")
 
 
-_RECORD_JS = """
-(host, key) => {
-  const root = host.shadowRoot || host;
-  const read = () => [...root.children].filter(c => c.tagName !== "STYLE").map(c => c.innerText).join(" ");
+_RECORD_JS = f"""
+(host, key) => {{
+  const read = () => ({_TEXT_JS})(host);
   window[key] = [read()];
   new MutationObserver(() => window[key].push(read()))
-    .observe(root, {subtree: true, childList: true, characterData: true});
-}
+    .observe(host.shadowRoot || host, {{subtree: true, childList: true, characterData: true}});
+}}
 """
 
 
