@@ -101,8 +101,7 @@ def create_app():
         notice,
         pn.pane.Markdown("Operating point (shared by the band, current and memory views)",
                          css_classes=["fndam-sidebar-heading"]),
-        controls(session.device, ["oxide_voltage", "oxide_thickness_nm", "barrier_height_eV", "mass_ratio"],
-                 notice),
+        controls(session.device, notice),
     ]
     template = pn.template.BootstrapTemplate(title=TITLE, sidebar=sidebar, main=[tabs], sidebar_width=380)
     template.config.raw_css.append(stylesheet())

@@ -5,13 +5,14 @@ import param
 
 from dashboard.state.device import OperatingPoint
 from physics import barrier, fndam
+from physics.constants import DAY, YEAR
 from physics.materials import SIO2_EPS_OPTICAL, SIO2_EPS_STATIC
 
 #: Samples across the oxide: enough for a smooth image-force rounding at 20 nm.
 SAMPLES = 400
 #: Ages offered by the "time since programming" control: label -> seconds.
-AGES = {"0 s (just programmed)": 0.0, "1 s": 1.0, "1 minute": 60.0, "1 hour": 3600.0, "1 day": 86400.0,
-        "1 month": 2.63e6, "1 year": 3.156e7, "10 years": 3.156e8}
+AGES = {"0 s (just programmed)": 0.0, "1 s": 1.0, "1 minute": 60.0, "1 hour": 3600.0, "1 day": DAY,
+        "1 month": YEAR / 12, "1 year": YEAR, "10 years": 10 * YEAR}
 
 
 class BandState(param.Parameterized):
@@ -26,16 +27,16 @@ class BandState(param.Parameterized):
         objects=list(AGES), default=next(iter(AGES)), label="Time since programming (s to years)",
         doc="How long the floating gate has been losing electrons since it was programmed to V_ox. "
             "The oxide voltage falls, so the barrier tilts less and widens: the tunneling distance grows. "
-            "Junction area 1 um^2 and capacitance 100 fF are illustrative.")
+            "Junction area 1 um^2 and capacitance 100 fF are illustrative.", metadata={"url": "age"})
     image_force = param.Boolean(
         False, label="Image force (Schottky-Nordheim)",
         doc="Round the barrier by the image-charge attraction of the emitter; lowers and thins the "
-            "barrier and raises the current several-fold.")
+            "barrier and raises the current several-fold.", metadata={"url": "img"})
     eps_r = param.Number(
         SIO2_EPS_STATIC, bounds=(SIO2_EPS_OPTICAL, SIO2_EPS_STATIC), step=0.05,
         label="Image-force permittivity eps_r (-)",
         doc="Relative permittivity screening the image force: 2.15 (optical) to 3.9 (static) for SiO2. "
-            "Which applies is an open assumption; 3.9 is illustrative.")
+            "Which applies is an open assumption; 3.9 is illustrative.", metadata={"url": "eps"})
 
     def __init__(self, device=None, **params):
         super().__init__(device=device or OperatingPoint(), **params)

@@ -7,6 +7,7 @@ import param
 
 from dashboard.state.device import OperatingPoint
 from physics import tunneling
+from physics.constants import A_PER_CM2, MV_PER_CM
 
 #: Field window of the J-E plot [MV/cm]: from deep direct tunneling to near breakdown of SiO2.
 FIELD_WINDOW_MV_CM = (3.0, 15.0)
@@ -15,8 +16,6 @@ POINTS = 120
 EXACT_STRIDE = 5
 #: Currents below this [A/cm^2] are not drawn: a log axis down to 1e-300 says nothing.
 J_FLOOR_A_CM2 = 1e-20
-MV_CM = 1e8  # V/m
-A_CM2 = 1e4  # A/m^2
 
 #: Curves the view can draw: key -> legend label.
 METHODS = {"fn": "FN formula", "wkb": "WKB (Tsu-Esaki)", "exact": "Exact (transfer matrix)"}
@@ -25,20 +24,21 @@ METHODS = {"fn": "FN formula", "wkb": "WKB (Tsu-Esaki)", "exact": "Exact (transf
 def field_grid(method="fn"):
     """Fields of the J-E curve of ``method`` [V/m] (log-spaced across FIELD_WINDOW_MV_CM)."""
     lo, hi = FIELD_WINDOW_MV_CM
-    grid = np.geomspace(lo, hi, POINTS) * MV_CM
+    grid = np.geomspace(lo, hi, POINTS) * MV_PER_CM
     return grid[::EXACT_STRIDE] if method == "exact" else grid
 
 
 @lru_cache(maxsize=128)
-def _curve(method, thickness_m, barrier_height_eV, mass_ratio):
-    """J [A/m^2] on :func:`field_grid` for one method; cached because it is the same for every
-    session with these numbers (read-only, so no session can alter another's copy)."""
+def _curve(method, **oxide):
+    """J [A/m^2] on :func:`field_grid` for one method through the oxide ``oxide``
+    (:meth:`OperatingPoint.tunneling_inputs`); cached because it is the same for every session with
+    these numbers (read-only, so no session can alter another's copy). The FN formula is the T = 0
+    closed form of a triangular barrier: it takes the barrier alone."""
     field = field_grid(method)
     if method == "fn":
-        j = tunneling.fn_current_density(field, barrier_height_eV, mass_ratio)
+        j = tunneling.fn_current_density(field, oxide["barrier_height_eV"], oxide["mass_ratio"])
     else:
-        j = tunneling.current_density(field * thickness_m, thickness_m, barrier_height_eV=barrier_height_eV,
-                                      mass_ratio=mass_ratio, method=method)
+        j = tunneling.current_density(field * oxide["oxide_thickness"], **oxide, method=method)
     j = np.array(j, dtype=float)
     j.flags.writeable = False
     return j
@@ -51,11 +51,11 @@ class CurrentState(param.Parameterized):
     show_wkb = param.Boolean(
         True, label="Show WKB (Tsu-Esaki)",
         doc="Current from WKB transmission through the real (triangular or trapezoidal) barrier, "
-            "integrated over the emitter's electrons.")
+            "integrated over the emitter's electrons.", metadata={"url": "wkb"})
     show_exact = param.Boolean(
         False, label="Show exact transmission (slower)",
         doc="Current from the exact transfer-matrix transmission of the sampled barrier, at fewer "
-            "fields; about a second to compute for each new oxide.")
+            "fields; about a second to compute for each new oxide.", metadata={"url": "exact"})
 
     def __init__(self, device=None, **params):
         super().__init__(device=device or OperatingPoint(), **params)
@@ -66,14 +66,13 @@ class CurrentState(param.Parameterized):
 
     def curves(self):
         """Drawn method -> ``(E_MV_cm, J_A_cm2)`` arrays."""
-        dev = self.device
-        return {method: (field_grid(method) / MV_CM,
-                         _curve(method, dev.thickness_m, dev.barrier_height_eV, dev.mass_ratio) / A_CM2)
+        oxide = self.device.tunneling_inputs()
+        return {method: (field_grid(method) / MV_PER_CM, _curve(method, **oxide) / A_PER_CM2)
                 for method in self.methods()}
 
     def fn_regime_onset_MV_cm(self):
         """Field [MV/cm] above which q V_ox >= phi: the barrier is triangular (FN regime)."""
-        return self.device.barrier_height_eV / self.device.thickness_m / MV_CM
+        return self.device.barrier_height_eV / self.device.thickness_m / MV_PER_CM
 
     def fn_plot(self):
         """ln(J/E^2) against 1/E for the FN-regime points of the most accurate drawn curve, with the
@@ -81,8 +80,8 @@ class CurrentState(param.Parameterized):
         when fewer than three points of the window lie in the FN regime."""
         method = self.methods()[-1]
         field = field_grid(method)
-        j = _curve(method, self.device.thickness_m, self.device.barrier_height_eV, self.device.mass_ratio)
-        keep = (field / MV_CM >= self.fn_regime_onset_MV_cm()) & (j / A_CM2 > J_FLOOR_A_CM2)
+        j = _curve(method, **self.device.tunneling_inputs())
+        keep = (field / MV_PER_CM >= self.fn_regime_onset_MV_cm()) & (j / A_PER_CM2 > J_FLOOR_A_CM2)
         if keep.sum() < 3:
             return {"method": method, "inv_E_nm_per_V": np.array([]), "ln_J_over_E2": np.array([]),
                     "fit": np.array([]), "slope_V_per_nm": None}
@@ -100,6 +99,5 @@ class CurrentState(param.Parameterized):
     def operating_point(self):
         """Field [MV/cm] and WKB current [A/cm^2] at the shared oxide voltage."""
         dev = self.device
-        j = tunneling.current_density(dev.oxide_voltage, dev.thickness_m,
-                                      barrier_height_eV=dev.barrier_height_eV, mass_ratio=dev.mass_ratio)
-        return {"E_MV_cm": dev.field / MV_CM, "J_A_cm2": float(np.asarray(j)) / A_CM2}
+        j = tunneling.current_density(dev.oxide_voltage, **dev.tunneling_inputs())
+        return {"E_MV_cm": dev.field / MV_PER_CM, "J_A_cm2": float(np.asarray(j)) / A_PER_CM2}

@@ -1,34 +1,39 @@
-"""The operating point shared by the band-diagram and tunneling-current views: one per session."""
+"""The operating point shared by the band-diagram, tunneling-current and memory views: one per session."""
 
 import param
 
 from physics import barrier, fndam
+from physics.materials import DEFAULT_OXIDE
 
 #: Thinnest oxide and highest voltage keep the field within the physics' domain (barrier.FIELD_MAX);
-#: 1 V is the lowest initial voltage an FN-DAM element accepts (fndam.VOLTAGE_RANGE).
+#: the voltage is the one the element is programmed to, so its floor is the element's
+#: (fndam.ELEMENT_VOLTAGE_RANGE).
 THICKNESS_RANGE_NM = (3.0, 20.0)
-VOLTAGE_RANGE = (fndam.VOLTAGE_RANGE[0], barrier.FIELD_MAX * THICKNESS_RANGE_NM[0] * 1e-9)
+PROGRAMMING_VOLTAGE_RANGE = (fndam.ELEMENT_VOLTAGE_RANGE[0],
+                             barrier.FIELD_MAX * THICKNESS_RANGE_NM[0] * 1e-9)
 
 
 class OperatingPoint(param.Parameterized):
-    """Tunneling oxide and the voltage across it (defaults: the illustrative device of science.md)."""
+    """Tunneling oxide and the voltage across it (defaults: the illustrative device, docs/science.md
+    section 3, with the default oxide of physics.materials)."""
 
     oxide_voltage = param.Number(
-        10.0, bounds=VOLTAGE_RANGE, step=0.1, label="Oxide voltage V_ox (V)",
+        10.0, bounds=PROGRAMMING_VOLTAGE_RANGE, step=0.1, label="Oxide voltage V_ox (V)",
         doc="Voltage across the tunneling oxide, floating gate to tunneling node. It falls as "
-            "electrons tunnel off the floating gate.")
+            "electrons tunnel off the floating gate.", metadata={"url": "vox"})
     oxide_thickness_nm = param.Number(
         12.0, bounds=THICKNESS_RANGE_NM, step=0.1, label="Oxide thickness d (nm)",
         doc="Thickness of the SiO2 tunneling oxide. Thinner oxides at low voltage tunnel directly "
-            "(trapezoidal barrier) instead of by Fowler-Nordheim (triangular barrier).")
+            "(trapezoidal barrier) instead of by Fowler-Nordheim (triangular barrier).",
+        metadata={"url": "d"})
     barrier_height_eV = param.Number(
-        3.2, bounds=(2.0, 4.5), step=0.01, label="Barrier height phi (eV)",
+        DEFAULT_OXIDE.barrier_height_eV, bounds=(2.0, 4.5), step=0.01, label="Barrier height phi (eV)",
         doc="Conduction-band offset from the emitter Fermi level to the SiO2 conduction band "
-            "(about 3.2 eV for Si/SiO2).")
+            "(about 3.2 eV for Si/SiO2).", metadata={"url": "phi"})
     mass_ratio = param.Number(
-        0.42, bounds=(0.1, 1.0), step=0.01, label="Oxide electron mass m*/m0 (-)",
+        DEFAULT_OXIDE.mass_ratio, bounds=(0.1, 1.0), step=0.01, label="Oxide electron mass m*/m0 (-)",
         doc="Effective mass of the tunneling electron in the oxide, in electron rest masses "
-            "(0.42 Chanana 2014; 0.5 Weinberg 1982).")
+            "(0.42 Chanana 2014; 0.5 Weinberg 1982).", metadata={"url": "m"})
 
     @property
     def thickness_m(self):
@@ -39,6 +44,13 @@ class OperatingPoint(param.Parameterized):
     def field(self):
         """Oxide field V_ox/d [V/m] (uniform: no charge in the oxide)."""
         return barrier.oxide_field(self.oxide_voltage, self.thickness_m)
+
+    def tunneling_inputs(self):
+        """Keyword arguments of :func:`physics.tunneling.current_density` besides the voltage and the
+        method: the oxide [m] and its barrier [eV, -]. Every tunneling current of the session takes its
+        oxide from here, so a new property of the junction is added in this one place."""
+        return {"oxide_thickness": self.thickness_m, "barrier_height_eV": self.barrier_height_eV,
+                "mass_ratio": self.mass_ratio}
 
     def element(self):
         """The FN-DAM element programmed to this voltage (area and capacitance illustrative defaults)."""

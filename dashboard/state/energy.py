@@ -11,13 +11,14 @@ import param
 
 from dashboard.state.memory import MemoryState
 from physics import energy
+from physics.constants import DAY
 
 N_RANGE = (1e3, 1e12)  #: parameters N on the x axis of the training-energy plot
 B_RANGE = (1.0, 1e7)  #: batch sizes on the x axis of the saving plot
 POINTS = 60
 #: The batch sizes of science.md's saving table.
 TABLE_BATCHES = (1.0, 32.0, 1024.0, 4e6)
-DAY = 86400.0  #: [s]
+ROOM_TEMPERATURE_K = 300.0  #: temperature of the Landauer floor [K]
 
 #: Conventional update memories: label -> (bits per word, words per update, energy per bit [J]).
 CONVENTIONAL = {
@@ -34,37 +35,42 @@ class EnergyState(param.Parameterized):
 
     memory = param.ClassSelector(class_=MemoryState, constant=True,
                                  doc="The session's FN-DAM element (device physics energy).")
+    log10_params = param.Number(
+        9.0, bounds=(3.0, 12.0), step=0.1, label="Model parameters N (log10)",
+        doc="Parameters of the model, as a power of ten, marked on the training-energy plot.",
+        metadata={"url": "logN"})
     log10_samples = param.Number(
         9.0, bounds=(3.0, 13.0), step=0.1, label="Training samples or tokens D (log10)",
-        doc="How many samples (or tokens) the model sees in training, as a power of ten: 9 is 1e9.")
+        doc="How many samples (or tokens) the model sees in training, as a power of ten: 9 is 1e9.",
+        metadata={"url": "logD"})
     log10_batch = param.Number(
         1.5, bounds=(0.0, 7.0), step=0.05, label="Batch size B (log10 of samples per step)",
         doc="Samples per optimizer step, as a power of ten (0 is online learning, B = 1; 6.6 is a 4e6-"
-            "token datacentre batch). Every step updates every parameter once: N D/B updates.")
-    log10_params = param.Number(
-        9.0, bounds=(3.0, 12.0), step=0.1, label="Model parameters N (log10)",
-        doc="Parameters of the model, as a power of ten, marked on the training-energy plot.")
+            "token datacentre batch). Every step updates every parameter once: N D/B updates.",
+        metadata={"url": "logB"})
     e_flop = param.Selector(
         objects=list(energy.E_FLOP), default=next(iter(energy.E_FLOP)),
         label="Energy per FLOP (J/FLOP, by source)",
         doc="Compute energy: A100 or H100 at peak (power / peak FLOP/s), or GPT-3's all-in figure "
-            "(1,287 MWh / 3.14e23 FLOP; Patterson et al. 2021).")
+            "(1,287 MWh / 3.14e23 FLOP; Patterson et al. 2021).", metadata={"url": "flop"})
     conventional = param.Selector(
         objects=list(CONVENTIONAL), default=next(iter(CONVENTIONAL)), label="Conventional update memory",
         doc="What one digital parameter update costs: 32 bytes (weight and optimizer state) through "
             "DRAM (Horowitz, ISSCC 2014 access energies) is the default assumption; one word in DRAM "
-            "or SRAM for comparison.")
+            "or SRAM for comparison.", metadata={"url": "conv"})
     fndam_source = param.Selector(
         objects=list(FNDAM_SOURCES), default=FNDAM_SOURCES[0], label="FN-DAM energy per update",
         doc="The paper's 'as low as 5 fJ' (published anchor), or C_T |dV| V_tun of this session's "
-            "element for the illustrative pulse at age 100 s (device physics).")
+            "element for the illustrative pulse at age 100 s (device physics).", metadata={"url": "fnE"})
     hold_pW_per_bit = param.Number(
         1.0, bounds=(0.0, 1000.0), step=0.1, label="Conventional hold power (pW per bit)",
         doc="Power to keep one bit of the conventional memory while training (refresh, leakage). "
-            "Illustrative (open assumption); FN-DAM needs no supply to hold its state.")
+            "Illustrative (open assumption); FN-DAM needs no supply to hold its state.",
+        metadata={"url": "hold"})
     train_days = param.Number(
         30.0, bounds=(0.0, 365.0), step=1.0, label="Training time (days)",
-        doc="Duration over which the conventional memory holds the model (for the hold term).")
+        doc="Duration over which the conventional memory holds the model (for the hold term).",
+        metadata={"url": "days"})
 
     def __init__(self, memory=None, **params):
         super().__init__(memory=memory or MemoryState(), **params)
@@ -134,5 +140,11 @@ class EnergyState(param.Parameterized):
         fn = self._split(n, self.batch_size(), "fndam")
         return {"conventional_J": e_conv, "fndam_J": self.fndam_update(), "batch": self.batch_size(),
                 "N": n, "conventional_total_J": conv.total, "fndam_total_J": fn.total,
-                "saving": conv.total / fn.total, "landauer_J": energy.landauer_limit(300.0),
+                "saving": conv.total / fn.total, **self.anchors()}
+
+    @staticmethod
+    def anchors():
+        """Fixed references: Landauer's kT ln 2 at 300 K [J] (``landauer_J``), the preprint's energy per
+        update (``paper``) and the press-reported training saving (``press``), as physics.energy Anchors."""
+        return {"landauer_J": energy.landauer_limit(ROOM_TEMPERATURE_K),
                 "paper": energy.PAPER_ENERGY_PER_UPDATE, "press": energy.PRESS_TRAINING_SAVING}

@@ -27,44 +27,45 @@ class LearningState(param.Parameterized):
 
     task = param.Selector(objects=list(TASKS), default="2d", label="Task",
                           doc="2d: two overlapping Gaussian classes (Bayes accuracy 0.869). 64d: labels "
-                              "from a noisy logistic teacher in 64 dimensions (teacher accuracy ~0.80).")
+                              "from a noisy logistic teacher in 64 dimensions (teacher accuracy ~0.80).",
+                          metadata={"url": "task"})
     n_steps = param.Integer(2000, bounds=(100, 10000), step=100, label="Training steps (samples)",
                             doc="Online steps, one sample each (batch size 1), the same order for "
-                                "every memory.")
+                                "every memory.", metadata={"url": "steps"})
     k1_spread_pct = param.Number(2.0, bounds=(0.0, 50.0), step=0.5, label="Mismatch of k1 (% rms)",
                                  doc="Element-to-element spread of k1 (junction area, capacitance). "
-                                     "2 % is illustrative.")
+                                     "2 % is illustrative.", metadata={"url": "k1mm"})
     k2_spread_pct = param.Number(0.1, bounds=(0.0, 10.0), step=0.05, label="Mismatch of k2 (% rms)",
                                  doc="Element-to-element spread of k2 = B d (oxide thickness, barrier). "
-                                     "0.1 % is illustrative.")
+                                     "0.1 % is illustrative.", metadata={"url": "k2mm"})
     readout_noise_uV = param.Number(100.0, bounds=(0.0, 10000.0), step=10.0,
                                     label="Readout noise (µV rms)",
                                     doc="Noise of one differential readout of a synapse. 100 µV is "
-                                        "illustrative; the kT/C noise of 100 fF is 200 µV.")
+                                        "illustrative; the kT/C noise of 100 fF is 200 µV.",
+                                    metadata={"url": "noise"})
     adc_bits = param.Integer(12, bounds=(0, 24), step=1, label="Readout ADC resolution (bits, 0 = none)",
                              doc="Resolution of the converter that reads the differential voltage "
-                                 "over +-0.5 V; 0 reads it exactly.")
-    seed = param.Integer(0, bounds=(0, 9999), step=1, label="Random seed (-)",
-                         doc="Seed of the data, the mismatch and the noise: one seed, one run.")
+                                 "over +-0.5 V; 0 reads it exactly.", metadata={"url": "adc"})
     static_rounding = param.Selector(
         objects=list(learning.ROUNDINGS), default="nearest", label="Static memory rounding",
         doc="How the 4/6/8-bit memories round a write to their levels: nearest (small updates are lost) "
-            "or stochastic (up or down at random, unbiased: small updates survive on average).")
+            "or stochastic (up or down at random, unbiased: small updates survive on average).",
+        metadata={"url": "round"})
+    seed = param.Integer(0, bounds=(0, 9999), step=1, label="Random seed (-)",
+                         doc="Seed of the data, the mismatch and the noise: one seed, one run.",
+                         metadata={"url": "seed"})
     steps_per_tick = param.Integer(100, bounds=(1, 1000), step=1, label="Steps per plot update (-)",
-                                   doc="How many training steps run between two redraws while playing.")
+                                   doc="How many training steps run between two redraws while playing.",
+                                   metadata={"url": None})  # the pace of one screen, not a result to share
 
     steps_done = param.Integer(0, bounds=(0, None), constant=True, label="Steps done (-)",
                                doc="Training steps run so far (set by advance and reset, not by the user).")
-
-    RUN_PARAMS = ("task", "n_steps", "k1_spread_pct", "k2_spread_pct", "readout_noise_uV", "adc_bits", "seed",
-                  "static_rounding")
 
     def __init__(self, **params):
         super().__init__(**params)
         self.run = None
         self._history, self._history_key = None, None
         self.reset()
-        self.param.watch(lambda _: self.reset(), list(self.RUN_PARAMS))
 
     def history(self):
         """The run's :class:`physics.learning.LearningHistory`, rebuilt only when steps were run (every
@@ -80,6 +81,8 @@ class LearningState(param.Parameterized):
             k2_spread=self.k2_spread_pct / 100.0, readout_noise=self.readout_noise_uV * 1e-6,
             adc_bits=self.adc_bits)
 
+    @param.depends("task", "n_steps", "k1_spread_pct", "k2_spread_pct", "readout_noise_uV", "adc_bits",
+                   "static_rounding", "seed", watch=True)
     def reset(self):
         """Start a fresh run at step 0 with the current parameters."""
         self.run = learning.LearningRun(self.task, self.n_steps, params=self.synapse_parameters(),
@@ -154,10 +157,13 @@ class LearningState(param.Parameterized):
         return {"step": steps, "fndam": pulse / pulse[0], "float": k0 / (k0 + steps)}
 
     def summary(self):
-        """Final (so far) accuracy and update energy [J] per memory, and the progress."""
+        """Final (so far) accuracy and update energy [J] per memory, the progress, and how the static
+        memories round (``weight_range`` and the 4-bit memory's ``level_step_4bit``, in weight units)."""
         curves = self.curves()
         last = {name: {"accuracy": float(c["accuracy"][-1]) if c["step"].size else float("nan"),
                        "energy_J": float(c["energy"][-1]) if c["step"].size else 0.0}
                 for name, c in curves.items()}
-        return {"steps_done": self.run.steps_done, "n_steps": self.run.n_steps, "progress": self.progress,
-                "done": self.run.done, "memories": last}
+        run = self.run
+        return {"steps_done": run.steps_done, "n_steps": run.n_steps, "progress": self.progress,
+                "done": run.done, "memories": last, "static_rounding": run.static_rounding,
+                "weight_range": run.weight_range, "level_step_4bit": run.memories["static-4bit"].step}

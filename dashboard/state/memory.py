@@ -13,14 +13,14 @@ import param
 
 from dashboard.state.device import OperatingPoint
 from physics import fndam
+from physics.constants import DAY, YEAR
 
-T_START, T_STOP = 1.0, 3.156e8  #: time window [s]: 1 s to 10 years
+T_START, T_STOP = 1.0, 10 * YEAR  #: time window [s]: 1 s to 10 years
 POINTS = 240
-YEAR = 3.156e7  #: [s]
 #: Offsets of the compared initial voltages, in units of ``voltage_step`` (0 is V0 itself).
 OFFSETS = (-2, -1, 0, 1)
 OFFSET_LABELS = {-2: "V0 - 2 dV", -1: "V0 - dV", 0: "V0 (programmed)", 1: "V0 + dV"}
-MARKS = {"1 day": 86400.0, "1 year": YEAR, "10 years": 10 * YEAR}
+MARKS = {"1 day": DAY, "1 year": YEAR, "10 years": 10 * YEAR}
 
 
 class MemoryState(param.Parameterized):
@@ -30,19 +30,19 @@ class MemoryState(param.Parameterized):
     junction_area_um2 = param.Number(
         1.0, bounds=(0.01, 100.0), step=0.01, label="Junction area S (µm²)",
         doc="Area of the tunneling junction; k1 = S A B / (C_T d) grows with it. 1 µm² is illustrative "
-            "(the paper's value is an open assumption).")
+            "(the paper's value is an open assumption).", metadata={"url": "area"})
     capacitance_fF = param.Number(
         100.0, bounds=(1.0, 10000.0), step=1.0, label="Floating-gate capacitance C_T (fF)",
         doc="Total capacitance of the floating gate; a larger C_T discharges more slowly and holds more "
-            "electrons per millivolt. 100 fF is illustrative.")
+            "electrons per millivolt. 100 fF is illustrative.", metadata={"url": "cap"})
     voltage_step = param.Number(
         1.0, bounds=(0.1, 3.0), step=0.1, label="Spacing of compared initial voltages (V)",
         doc="Extra trajectories start at V0 - 2 step, V0 - step and V0 + step: all converge onto one "
-            "trajectory, because the element forgets its initial condition.")
+            "trajectory, because the element forgets its initial condition.", metadata={"url": "dv0"})
     retention_loss_mV = param.Number(
         1.0, bounds=(0.01, 500.0), step=0.01, label="Retention criterion: voltage loss (mV)",
         doc="Retention at a given age is the time the element takes to lose this much more voltage; it "
-            "grows with age (the barrier widens as charge leaves).")
+            "grows with age (the barrier widens as charge leaves).", metadata={"url": "loss"})
 
     def __init__(self, device=None, **params):
         super().__init__(device=device or OperatingPoint(), **params)
@@ -60,7 +60,7 @@ class MemoryState(param.Parameterized):
         Always the same four labels (so plots update in place), each voltage clipped to the element's
         range (clipped neighbours may then coincide).
         """
-        lo, hi = fndam.VOLTAGE_RANGE
+        lo, hi = fndam.ELEMENT_VOLTAGE_RANGE
         v0 = self.device.oxide_voltage
         return {OFFSET_LABELS[k]: float(np.clip(v0 + k * self.voltage_step, lo, hi)) for k in OFFSETS}
 

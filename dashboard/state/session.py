@@ -16,48 +16,36 @@ from dashboard.state.presets import PRESETS
 VIEWS = {"band": "Band diagram", "current": "Tunneling current", "memory": "Memory dynamics",
          "learning": "Synapse learning", "energy": "Energy at scale", "about": "About"}
 #: State parts that hold parameters (the session's own ``view`` aside), in dependency order.
-PARTS = ("device", "band", "current", "memory", "learning", "energy")
+PARTS = {"device": OperatingPoint, "band": BandState, "current": CurrentState, "memory": MemoryState,
+         "learning": LearningState, "energy": EnergyState}
 
-#: URL query key -> (state part, parameter). Short keys keep copied links readable.
-URL_KEYS = {
-    "vox": ("device", "oxide_voltage"),
-    "d": ("device", "oxide_thickness_nm"),
-    "phi": ("device", "barrier_height_eV"),
-    "m": ("device", "mass_ratio"),
-    "age": ("band", "age"),
-    "img": ("band", "image_force"),
-    "eps": ("band", "eps_r"),
-    "wkb": ("current", "show_wkb"),
-    "exact": ("current", "show_exact"),
-    "area": ("memory", "junction_area_um2"),
-    "cap": ("memory", "capacitance_fF"),
-    "dv0": ("memory", "voltage_step"),
-    "loss": ("memory", "retention_loss_mV"),
-    "task": ("learning", "task"),
-    "steps": ("learning", "n_steps"),
-    "k1mm": ("learning", "k1_spread_pct"),
-    "k2mm": ("learning", "k2_spread_pct"),
-    "noise": ("learning", "readout_noise_uV"),
-    "adc": ("learning", "adc_bits"),
-    "seed": ("learning", "seed"),
-    "round": ("learning", "static_rounding"),
-    "logN": ("energy", "log10_params"),
-    "logD": ("energy", "log10_samples"),
-    "logB": ("energy", "log10_batch"),
-    "flop": ("energy", "e_flop"),
-    "conv": ("energy", "conventional"),
-    "fnE": ("energy", "fndam_source"),
-    "hold": ("energy", "hold_pW_per_bit"),
-    "days": ("energy", "train_days"),
-    "view": ("session", "view"),
-}
+
+def url_keys(classes):
+    """URL query key -> (part, parameter) for every parameter of ``classes`` (part -> Parameterized
+    class) a user sets.
+
+    The key is the parameter's ``metadata["url"]`` (short keys keep copied links readable), else its
+    name; ``metadata={"url": None}`` keeps a parameter out of the URL. Constant parameters (links to
+    other parts, counters) are never in it.
+    """
+    keys = {}
+    for part, cls in classes.items():
+        for name, p in cls.param.objects().items():
+            key = (p.metadata or {}).get("url", name)
+            if name == "name" or p.constant or key is None:
+                continue
+            if key in keys:
+                raise ValueError(f"URL key {key!r} of {part}.{name} is already {keys[key]}")
+            keys[key] = (part, name)
+    return keys
 
 
 class SessionState(param.Parameterized):
     """One session's state. Views 1 and 2 share ``device``: moving the bias in one moves it in both."""
 
     view = param.Selector(objects=list(VIEWS), default="band", label="View",
-                          doc="Which view is open (kept in the URL so a copied link opens it).")
+                          doc="Which view is open (kept in the URL so a copied link opens it).",
+                          metadata={"url": "view"})
 
     def __init__(self, **params):
         super().__init__(**params)
@@ -107,3 +95,7 @@ class SessionState(param.Parameterized):
 def _url_text(value):
     """'true'/'false' for booleans (as JSON and Panel's URL sync write them), str() otherwise."""
     return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+#: URL query key -> (state part, parameter), from the parameters' declarations.
+URL_KEYS = url_keys({**PARTS, "session": SessionState})

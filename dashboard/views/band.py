@@ -1,37 +1,26 @@
 """View 1: the conduction band across floating gate | SiO2 | tunneling node."""
 
 import holoviews as hv
-import panel as pn
+import param
 
-from dashboard.state.band import BandState
-from dashboard.views.controls import controls
-from dashboard.views.download import csv_button, to_csv
-from dashboard.views.plotting import PLOT_OPTS, live_plot
+from dashboard.views.download import to_csv
+from dashboard.views.layout import StateView
+from dashboard.views.plotting import PLOT_OPTS, plot_pane
 
 #: Electrode width drawn on either side of the oxide [nm].
 ELECTRODE_NM = 3.0
-DEVICE_PARAMS = ["oxide_voltage", "oxide_thickness_nm", "barrier_height_eV", "mass_ratio"]
-BAND_PARAMS = ["age", "image_force", "eps_r"]
 
 
-class BandView(pn.viewable.Viewer):
+class BandView(StateView):
     """Band diagram with the Fermi levels, the classical turning point and the tunneling distance."""
 
-    def __init__(self, state: BandState, notice, **params):
-        super().__init__(**params)
-        self.state = state
-        sources = [(state.device, DEVICE_PARAMS), (state, BAND_PARAMS)]
-        self.plot = pn.pane.HoloViews(live_plot(self._overlay, *sources), sizing_mode="stretch_width")
-        self.summary = pn.pane.Markdown(self._summary(), css_classes=["fndam-summary"])
-        for obj, names in sources:
-            obj.param.watch(lambda *_: setattr(self.summary, "object", self._summary()), names)
-        self._layout = pn.Row(
-            pn.Column(controls(state, BAND_PARAMS, notice), self.summary,
-                      csv_button("band_diagram.csv", self.csv), width=320),
-            pn.Column(self.plot, sizing_mode="stretch_width"),
-            sizing_mode="stretch_width")
+    def __init__(self, state, notice, **params):
+        super().__init__(state, notice, **params)
+        self.plot = plot_pane(self.diagram)
+        self.layout([self.plot], [("band_diagram.csv", self.csv, "Download data (CSV)")])
 
-    def _overlay(self):
+    @param.depends("state.param", "state.device.param")
+    def diagram(self):
         """Every element of the diagram for the current state (same layers every frame)."""
         state, dev = self.state, self.state.device
         d, v_now = dev.oxide_thickness_nm, state.voltage_now()
@@ -72,7 +61,8 @@ class BandView(pn.viewable.Viewer):
                                xlabel="Position x (nm)",
                                ylabel="Energy above floating-gate Fermi level (eV)"))
 
-    def _summary(self):
+    @param.depends("state.param", "state.device.param")
+    def summary(self):
         """One paragraph of numbers for the current state."""
         state, dev = self.state, self.state.device
         v_now = state.voltage_now()
@@ -93,6 +83,3 @@ class BandView(pn.viewable.Viewer):
         notes = {"oxide_voltage_now_V": f"{v_now:.6g}", "fermi_floating_gate_eV": 0,
                  "fermi_tunneling_node_eV": f"{-v_now:.6g}", **{k: f"{v:.6g}" for k, v in path.items()}}
         return to_csv(profile, notes)
-
-    def __panel__(self):
-        return self._layout

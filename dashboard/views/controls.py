@@ -62,6 +62,16 @@ def control(obj, name, notice):
     return widgets[0]
 
 
-def controls(obj, names, notice):
-    """A column of :func:`control` widgets for ``names``."""
-    return pn.Column(*(control(obj, n, notice) for n in names), sizing_mode="stretch_width")
+def control_names(obj):
+    """Names of ``obj``'s parameters a user sets, in declaration order.
+
+    Every parameter is a control unless it opts out where it is declared: constant parameters (links
+    to other state parts, counters the code sets) and a negative ``precedence``.
+    """
+    return [name for name, p in obj.param.objects("existing").items()
+            if name != "name" and not p.constant and (p.precedence is None or p.precedence >= 0)]
+
+
+def controls(obj, notice):
+    """A column of :func:`control` widgets, one per :func:`control_names` of ``obj``."""
+    return pn.Column(*(control(obj, n, notice) for n in control_names(obj)), sizing_mode="stretch_width")

@@ -2,40 +2,30 @@
 
 import holoviews as hv
 import numpy as np
-import panel as pn
+import param
 
-from dashboard.state.current import FIELD_WINDOW_MV_CM, J_FLOOR_A_CM2, METHODS, CurrentState
-from dashboard.views.controls import controls
-from dashboard.views.download import csv_button, to_csv
-from dashboard.views.plotting import PLOT_OPTS, live_plot
+from dashboard.state.current import FIELD_WINDOW_MV_CM, J_FLOOR_A_CM2, METHODS
+from dashboard.views.download import to_csv
+from dashboard.views.layout import StateView
+from dashboard.views.plotting import PLOT_OPTS, plot_pane
 
-DEVICE_PARAMS = ["oxide_voltage", "oxide_thickness_nm", "barrier_height_eV", "mass_ratio"]
-CURRENT_PARAMS = ["show_wkb", "show_exact"]
 COLORS = {"fn": "#1f5fa8", "wkb": "#c0392b", "exact": "#2e8b57"}
 E_DIM = hv.Dimension("E", label="Oxide field E", unit="MV/cm")
 J_DIM = hv.Dimension("J", label="Current density J", unit="A/cm²")
 
 
-class CurrentView(pn.viewable.Viewer):
+class CurrentView(StateView):
     """J-E on a log axis with direct and FN regimes, and the FN plot ln(J/E²) against 1/E."""
 
-    def __init__(self, state: CurrentState, notice, **params):
-        super().__init__(**params)
-        self.state = state
-        sources = [(state.device, DEVICE_PARAMS), (state, CURRENT_PARAMS)]
-        self.je_plot = pn.pane.HoloViews(live_plot(self._je, *sources), sizing_mode="stretch_width")
-        self.fn_plot = pn.pane.HoloViews(live_plot(self._fn, *sources), sizing_mode="stretch_width")
-        self.summary = pn.pane.Markdown(self._summary(), css_classes=["fndam-summary"])
-        for obj, names in sources:
-            obj.param.watch(lambda *_: setattr(self.summary, "object", self._summary()), names)
-        self._layout = pn.Row(
-            pn.Column(controls(state, CURRENT_PARAMS, notice), self.summary,
-                      csv_button("current_vs_field.csv", self.je_csv, "Download J-E data (CSV)"),
-                      csv_button("fn_plot.csv", self.fn_csv, "Download FN-plot data (CSV)"), width=320),
-            pn.Column(self.je_plot, self.fn_plot, sizing_mode="stretch_width"),
-            sizing_mode="stretch_width")
+    def __init__(self, state, notice, **params):
+        super().__init__(state, notice, **params)
+        self.je_plot, self.fn_plot = plot_pane(self.current_vs_field), plot_pane(self.fn_diagram)
+        self.layout([self.je_plot, self.fn_plot],
+                    [("current_vs_field.csv", self.je_csv, "Download J-E data (CSV)"),
+                     ("fn_plot.csv", self.fn_csv, "Download FN-plot data (CSV)")])
 
-    def _je(self):
+    @param.depends("state.param", "state.device.param")
+    def current_vs_field(self):
         """J against E for every method (empty curves for hidden ones, so the layers never change)."""
         state = self.state
         curves = state.curves()
@@ -62,7 +52,8 @@ class CurrentView(pn.viewable.Viewer):
                                        xlim=FIELD_WINDOW_MV_CM, ylim=(J_FLOOR_A_CM2, None),
                                        xlabel="Oxide field E (MV/cm)", ylabel="Current density J (A/cm²)"))
 
-    def _fn(self):
+    @param.depends("state.param", "state.device.param")
+    def fn_diagram(self):
         """FN plot of the most accurate drawn curve, its fitted line and the operating point's 1/E."""
         fn = self.state.fn_plot()
         x_dim = hv.Dimension("inv_E", label="1/E", unit="nm/V")
@@ -79,7 +70,8 @@ class CurrentView(pn.viewable.Viewer):
                                title="Fowler-Nordheim plot (vertical line: operating point)",
                                xlabel="1/E (nm/V)", ylabel="ln(J/E²), J in A/m², E in V/m"))
 
-    def _summary(self):
+    @param.depends("state.param", "state.device.param")
+    def summary(self):
         """The fitted slope against the formula's -B, and the operating point."""
         state = self.state
         op, fn = state.operating_point(), state.fn_plot()
@@ -102,6 +94,3 @@ class CurrentView(pn.viewable.Viewer):
         fn = self.state.fn_plot()
         columns = {k: fn[k] for k in ("inv_E_nm_per_V", "ln_J_over_E2", "fit")}
         return to_csv(columns, {"method": fn["method"], "fitted_slope_V_per_nm": fn["slope_V_per_nm"]})
-
-    def __panel__(self):
-        return self._layout

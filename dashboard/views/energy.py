@@ -4,17 +4,13 @@ import holoviews as hv
 import numpy as np
 import pandas as pd
 import panel as pn
+import param
 
-from dashboard.state.energy import B_RANGE, N_RANGE, EnergyState
-from dashboard.views.controls import controls
-from dashboard.views.download import csv_button, to_csv
-from dashboard.views.plotting import PLOT_OPTS, live_plot
-from physics import energy
+from dashboard.state.energy import B_RANGE, N_RANGE
+from dashboard.views.download import to_csv
+from dashboard.views.layout import StateView
+from dashboard.views.plotting import PLOT_OPTS, plot_pane, reactive
 
-ENERGY_PARAMS = ["log10_params", "log10_samples", "log10_batch", "e_flop", "conventional", "fndam_source",
-                 "hold_pW_per_bit", "train_days"]
-DEVICE_PARAMS = ["oxide_voltage", "oxide_thickness_nm", "barrier_height_eV", "mass_ratio"]
-MEMORY_PARAMS = ["junction_area_um2", "capacitance_fF"]
 E_DIM = hv.Dimension("energy", label="Energy", unit="J")
 Y_FLOOR = 1e-22  #: bottom of the technology plot [J], below the Landauer limit
 #: A white box behind a label drawn over bars or curves, so it stays readable.
@@ -23,6 +19,8 @@ N_DIM = hv.Dimension("N", label="Model parameters N")
 #: Term -> (colour, dash) of the training-energy plot.
 STYLE = {"compute": ("#555555", "solid"), "updates": ("#c0392b", "dashed"), "hold": ("#e67e22", "dotted"),
          "total": ("#1f5fa8", "solid")}
+#: What depends on the session's FN-DAM element only (not on N, D or B).
+ELEMENT = ("state.memory.param", "state.memory.device.param")
 
 
 def _si(value, unit):
@@ -33,37 +31,24 @@ def _si(value, unit):
     return f"{value / scale:.3g} {prefix}{unit}"
 
 
-class EnergyView(pn.viewable.Viewer):
+class EnergyView(StateView):
     """Technology bars with the Landauer floor, energy against N by term, and saving against B."""
 
-    def __init__(self, state: EnergyState, notice, **params):
-        super().__init__(**params)
-        self.state = state
-        memory = state.memory
-        sources = [(state, ENERGY_PARAMS), (memory.device, DEVICE_PARAMS), (memory, MEMORY_PARAMS)]
-        self.tech_plot = pn.pane.HoloViews(live_plot(self._technologies, *sources[1:]),
-                                           sizing_mode="stretch_width")
-        self.scale_plot = pn.pane.HoloViews(live_plot(self._scale, *sources), sizing_mode="stretch_width")
-        self.batch_plot = pn.pane.HoloViews(live_plot(self._batch, *sources), sizing_mode="stretch_width")
-        self.summary = pn.pane.Markdown(self._summary(), css_classes=["fndam-summary"])
-        self.table = pn.pane.DataFrame(self._table(), index=False, sizing_mode="stretch_width",
+    def __init__(self, state, notice, **params):
+        super().__init__(state, notice, **params)
+        self.tech_plot = plot_pane(self.technologies)
+        self.scale_plot = plot_pane(self.scale)
+        self.batch_plot = plot_pane(self.saving)
+        self.table = pn.pane.DataFrame(reactive(self.sources_table), index=False, sizing_mode="stretch_width",
                                        css_classes=["fndam-table"])
-        for obj, names in sources:
-            obj.param.watch(lambda *_: setattr(self.summary, "object", self._summary()), names)
-        for obj, names in sources[1:]:  # the table depends on the element only, not on N, D or B
-            obj.param.watch(lambda *_: setattr(self.table, "object", self._table()), names)
-        self._layout = pn.Row(
-            pn.Column(controls(state, ENERGY_PARAMS, notice), self.summary,
-                      csv_button("technologies.csv", self.technologies_csv, "Download technology data (CSV)"),
-                      csv_button("training_energy.csv", self.scale_csv, "Download energy vs N (CSV)"),
-                      csv_button("saving_vs_batch.csv", self.batch_csv, "Download saving vs B (CSV)"),
-                      width=320),
-            pn.Column(self.tech_plot, self.scale_plot, self.batch_plot,
-                      pn.pane.Markdown("### Sources of every write energy", margin=(10, 10, 0, 10)),
-                      self.table, sizing_mode="stretch_width"),
-            sizing_mode="stretch_width")
+        heading = pn.pane.Markdown("### Sources of every write energy", margin=(10, 10, 0, 10))
+        self.layout([self.tech_plot, self.scale_plot, self.batch_plot, heading, self.table],
+                    [("technologies.csv", self.technologies_csv, "Download technology data (CSV)"),
+                     ("training_energy.csv", self.scale_csv, "Download energy vs N (CSV)"),
+                     ("saving_vs_batch.csv", self.batch_csv, "Download saving vs B (CSV)")])
 
-    def _technologies(self):
+    @param.depends(*ELEMENT)
+    def technologies(self):
         """Log bars from the axis floor to each write energy, a whisker to its upper figure, Landauer."""
         rows = self.state.technologies()
         names = [r["technology"] for r in rows]
@@ -79,7 +64,7 @@ class EnergyView(pn.viewable.Viewer):
         ranged = np.isfinite(upper)
         whiskers = hv.Segments((x[ranged], energy_j[ranged], x[ranged], upper[ranged])).opts(
             color="#333333", line_width=2)
-        floor = energy.landauer_limit(300.0)
+        floor = self.state.anchors()["landauer_J"]
         return (bars * whiskers * hv.HLine(floor).opts(color="#8e44ad", line_dash="dashed", line_width=2)
                 * hv.Text(-0.45, floor * 4, f"Landauer limit kT ln 2 at 300 K ({floor * 1e21:.1f} zJ)").opts(
                     text_align="left", text_font_size="9pt", text_color="#8e44ad", **LABEL_BOX)
@@ -89,7 +74,8 @@ class EnergyView(pn.viewable.Viewer):
                                        title="Write energy per update (whisker: upper figure; hover: source)",
                                        xlabel="", ylabel="Energy per update or per bit (J)"))
 
-    def _scale(self):
+    @param.depends("state.param", *ELEMENT)
+    def scale(self):
         data = self.state.training_vs_params()
         n_mark = 10.0**self.state.log10_params
         layers = []
@@ -111,11 +97,12 @@ class EnergyView(pn.viewable.Viewer):
                             title=f"Training energy against model size at B = {self.state.batch_size():,.0f}",
                             xlabel="Model parameters N", ylabel="Training energy (J)"))
 
-    def _batch(self):
+    @param.depends("state.param", *ELEMENT)
+    def saving(self):
         data = self.state.saving_vs_batch()
         b_dim = hv.Dimension("B", label="Batch size B")
         s_dim = hv.Dimension("saving", label="Energy saving")
-        press = energy.PRESS_TRAINING_SAVING.value
+        press = self.state.anchors()["press"].value
         return (hv.Curve((data["B"], data["saving"]), b_dim, s_dim, label="this model").opts(
                     color="#1f5fa8", line_width=3)
                 * hv.Scatter((data["table_B"], data["table_saving"]), b_dim, s_dim,
@@ -131,7 +118,8 @@ class EnergyView(pn.viewable.Viewer):
                                        xlabel="Batch size B (samples per step)",
                                        ylabel="E conventional / E FN-DAM"))
 
-    def _summary(self):
+    @param.depends("state.param", *ELEMENT)
+    def summary(self):
         s = self.state.summary()
         return (f"**Per update** conventional {_si(s['conventional_J'], 'J')}, "
                 f"FN-DAM {_si(s['fndam_J'], 'J')}  \n"
@@ -145,7 +133,8 @@ class EnergyView(pn.viewable.Viewer):
                 "*Swapping the memory alone saves much only when updates rival compute (small batches); "
                 "a 100x at datacentre scale needs learning in memory.*")
 
-    def _table(self):
+    @param.depends(*ELEMENT)
+    def sources_table(self):
         rows = self.state.technologies()
         return pd.DataFrame({"Technology": [r["technology"] for r in rows],
                              "Write energy": [_si(r["energy_J"], "J") for r in rows],
@@ -155,7 +144,7 @@ class EnergyView(pn.viewable.Viewer):
     def technologies_csv(self):
         rows = self.state.technologies()
         return to_csv({key: [r[key] for r in rows] for key in rows[0]},
-                      {"landauer_J_at_300K": energy.landauer_limit(300.0)})
+                      {"landauer_J_at_300K": self.state.anchors()["landauer_J"]})
 
     def scale_csv(self):
         data = self.state.training_vs_params()
@@ -174,6 +163,3 @@ class EnergyView(pn.viewable.Viewer):
         return {"N": 10.0**s.log10_params, "D": 10.0**s.log10_samples, "B": s.batch_size(),
                 "e_flop": s.e_flop, "conventional": s.conventional, "fndam": s.fndam_source,
                 "hold_pW_per_bit": s.hold_pW_per_bit, "train_days": s.train_days}
-
-    def __panel__(self):
-        return self._layout

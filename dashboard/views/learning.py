@@ -7,50 +7,45 @@ shows progress; every plot redraws in place from the state's ``steps_done``.
 import holoviews as hv
 import numpy as np
 import panel as pn
+import param
 
-from dashboard.state.learning import LABELS, TRACED_WEIGHTS, LearningState
-from dashboard.views.controls import controls
-from dashboard.views.download import csv_button, to_csv
-from dashboard.views.plotting import PLOT_OPTS, batched, live_plot
+from dashboard.state.learning import LABELS, TRACED_WEIGHTS
+from dashboard.views.download import to_csv
+from dashboard.views.layout import StateView
+from dashboard.views.plotting import PLOT_OPTS, batched, plot_pane
 
-LEARNING_PARAMS = ["task", "n_steps", "k1_spread_pct", "k2_spread_pct", "readout_noise_uV", "adc_bits",
-                   "static_rounding", "seed", "steps_per_tick"]
 COLORS = {"float": "#333333", "fndam": "#1f5fa8", "static-4bit": "#e67e22", "static-6bit": "#c0392b",
           "static-8bit": "#8e44ad"}
 TICK_MS = 300  #: period of the training callback while playing [ms]: a redraw costs ~170 ms
 STEP_DIM = hv.Dimension("step", label="Training step")
 
 
-class LearningView(pn.viewable.Viewer):
-    """Controls and four live plots: accuracy, loss, weights, and update size against step."""
+class LearningView(StateView):
+    """Controls and four live plots: accuracy, loss, weights, and update size against step.
 
-    def __init__(self, state: LearningState, notice, **params):
-        super().__init__(**params)
-        self.state = state
+    Every plot and the summary depend on ``steps_done`` alone: the state restarts its run (and
+    announces step 0) whenever a run parameter changes.
+    """
+
+    def __init__(self, state, notice, **params):
+        super().__init__(state, notice, **params)
         self._callback = None
-        source = (state, ["steps_done"])
-        self.plots = {name: pn.pane.HoloViews(live_plot(fn, source), sizing_mode="stretch_width")
-                      for name, fn in (("accuracy", self._accuracy), ("loss", self._loss),
-                                       ("weights", self._weights), ("updates", self._updates))}
+        self.plots = {name: plot_pane(method) for name, method in (
+            ("accuracy", self.accuracy), ("loss", self.loss), ("weights", self.weights),
+            ("updates", self.update_sizes))}
         self.play = pn.widgets.Toggle(name="Play", button_type="primary", width=100)
         self.step = pn.widgets.Button(name="Step", width=80)
         self.reset = pn.widgets.Button(name="Reset", width=80)
-        self.progress = pn.indicators.Progress(value=0, max=100, sizing_mode="stretch_width",
+        self.progress = pn.indicators.Progress(value=self._percent, max=100, sizing_mode="stretch_width",
                                                bar_color="primary")
-        self.summary = pn.pane.Markdown(self._summary(), css_classes=["fndam-summary"])
         self.play.param.watch(self._on_play, "value")
         self.step.on_click(lambda _: self._tick())
         self.reset.on_click(lambda _: self._on_reset())
-        state.param.watch(self._on_steps, "steps_done")
-        self._layout = pn.Row(
-            pn.Column(pn.Row(self.play, self.step, self.reset), self.progress, self.summary,
-                      controls(state, LEARNING_PARAMS, notice),
-                      csv_button("learning_curves.csv", self.curves_csv, "Download loss/accuracy (CSV)"),
-                      csv_button("weights.csv", self.weights_csv, "Download weights (CSV)"), width=320),
-            pn.Column(pn.Row(self.plots["accuracy"], self.plots["loss"], sizing_mode="stretch_width"),
-                      pn.Row(self.plots["weights"], self.plots["updates"], sizing_mode="stretch_width"),
-                      sizing_mode="stretch_width"),
-            sizing_mode="stretch_width")
+        self.layout([pn.Row(self.plots["accuracy"], self.plots["loss"], sizing_mode="stretch_width"),
+                     pn.Row(self.plots["weights"], self.plots["updates"], sizing_mode="stretch_width")],
+                    [("learning_curves.csv", self.curves_csv, "Download loss/accuracy (CSV)"),
+                     ("weights.csv", self.weights_csv, "Download weights (CSV)")],
+                    head=[pn.Row(self.play, self.step, self.reset), self.progress], summary_first=True)
 
     # --- running -------------------------------------------------------------------------------
     def _on_play(self, event):
@@ -74,9 +69,9 @@ class LearningView(pn.viewable.Viewer):
         with batched():
             self.state.reset()
 
-    def _on_steps(self, _):
-        self.progress.value = round(100 * self.state.progress)
-        self.summary.object = self._summary()
+    @param.depends("state.steps_done")
+    def _percent(self):
+        return round(100 * self.state.progress)
 
     # --- plots ---------------------------------------------------------------------------------
     def _per_memory(self, key, v_dim):
@@ -90,16 +85,19 @@ class LearningView(pn.viewable.Viewer):
         return hv.opts.Overlay(**PLOT_OPTS, xlim=(0, self.state.n_steps), title=title, xlabel="Training step",
                                ylabel=ylabel, legend_opts={"label_text_font_size": "8pt"}, **extra)
 
-    def _accuracy(self):
+    @param.depends("state.steps_done")
+    def accuracy(self):
         return self._per_memory("accuracy", hv.Dimension("acc", label="Test accuracy")).opts(
             self._frame("Test accuracy while training", "Test accuracy (-)", ylim=(0.4, 1.0),
                         legend_position="bottom_right"))
 
-    def _loss(self):
+    @param.depends("state.steps_done")
+    def loss(self):
         return self._per_memory("loss", hv.Dimension("loss", label="Test log-loss", unit="nats")).opts(
             self._frame("Test log-loss", "Test log-loss (nats)", legend_position="top_right"))
 
-    def _weights(self):
+    @param.depends("state.steps_done")
+    def weights(self):
         traces = self.state.weight_traces()
         w_dim = hv.Dimension("w", label="Weight")
         names = [f"w{i + 1}" for i in range(TRACED_WEIGHTS - 1)] + ["bias"]
@@ -112,7 +110,8 @@ class LearningView(pn.viewable.Viewer):
         return hv.Overlay(layers).opts(self._frame("Weights (solid: FN-DAM)", "Weight (-)",
                                                    legend_position="bottom_right", legend_cols=2))
 
-    def _updates(self):
+    @param.depends("state.steps_done")
+    def update_sizes(self):
         sizes, schedule = self.state.update_sizes(), self.state.pulse_schedule()
         first = {name: (sizes[name]["dw"][0] if sizes[name]["dw"].size else 1.0) for name in sizes}
         r_dim = hv.Dimension("rel", label="Relative update size")
@@ -129,17 +128,17 @@ class LearningView(pn.viewable.Viewer):
                             "Update size relative to the first (-)", logy=True,
                             legend_position="bottom_left"))
 
-    def _summary(self):
+    @param.depends("state.steps_done")
+    def summary(self):
         s = self.state.summary()
         lines = [f"**Step {s['steps_done']:,} of {s['n_steps']:,}**" + (" (done)" if s["done"] else "")]
         for name, label in LABELS.items():
             m = s["memories"][name]
             acc = "–" if np.isnan(m["accuracy"]) else f"{m['accuracy']:.3f}"
             lines.append(f"{label}: accuracy {acc}, update energy {m['energy_J']:.3g} J")
-        run = self.state.run
-        levels = f"over ±{run.weight_range:g} (4-bit: levels {run.memories['static-4bit'].step:.2f} apart)"
+        levels = f"over ±{s['weight_range']:g} (4-bit: levels {s['level_step_4bit']:.2f} apart)"
         rounding = (f"Static memories round each write to the nearest level {levels}, so smaller updates "
-                    "are lost." if run.static_rounding == "nearest" else
+                    "are lost." if s["static_rounding"] == "nearest" else
                     f"Static memories round each write up or down at random {levels}: unbiased, so small "
                     "updates survive on average.")
         lines.append("*Mismatch, noise and ADC defaults are illustrative; one sample per step (B = 1). "
@@ -162,6 +161,3 @@ class LearningView(pn.viewable.Viewer):
             for i in range(data["w"].shape[1]):
                 columns[f"{mem}_w{i + 1}"] = data["w"][:, i]
         return to_csv(columns, {"task": self.state.task, "note": "last column of each memory is the bias"})
-
-    def __panel__(self):
-        return self._layout

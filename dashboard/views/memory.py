@@ -1,15 +1,13 @@
 """View 3: memory dynamics of one FN-DAM element, V(t) on log time from 1 s to 10 years."""
 
 import holoviews as hv
-import panel as pn
+import param
 
-from dashboard.state.memory import MARKS, OFFSET_LABELS, T_START, T_STOP, MemoryState
-from dashboard.views.controls import controls
-from dashboard.views.download import csv_button, to_csv
-from dashboard.views.plotting import PLOT_OPTS, live_plot
+from dashboard.state.memory import MARKS, OFFSET_LABELS, T_START, T_STOP
+from dashboard.views.download import to_csv
+from dashboard.views.layout import StateView
+from dashboard.views.plotting import PLOT_OPTS, plot_pane
 
-DEVICE_PARAMS = ["oxide_voltage", "oxide_thickness_nm", "barrier_height_eV", "mass_ratio"]
-MEMORY_PARAMS = ["junction_area_um2", "capacitance_fF", "voltage_step", "retention_loss_mV"]
 PALETTE = ("#7f8c8d", "#16a085", "#1f5fa8", "#8e44ad")
 T_DIM = hv.Dimension("t", label="Time since programming", unit="s")
 
@@ -19,28 +17,17 @@ def _marks():
     return hv.VLines(list(MARKS.values())).opts(color="#bbbbbb", line_dash="dotted", line_width=1)
 
 
-class MemoryView(pn.viewable.Viewer):
+class MemoryView(StateView):
     """V(t) for several initial voltages, the tunneling current and electron rate, and retention."""
 
-    def __init__(self, state: MemoryState, notice, **params):
-        super().__init__(**params)
-        self.state = state
-        sources = [(state.device, DEVICE_PARAMS), (state, MEMORY_PARAMS)]
-        self.voltage_plot = pn.pane.HoloViews(live_plot(self._voltage, *sources), sizing_mode="stretch_width")
-        self.current_plot = pn.pane.HoloViews(live_plot(self._current, *sources), sizing_mode="stretch_width")
-        self.retention_plot = pn.pane.HoloViews(live_plot(self._retention, *sources),
-                                                sizing_mode="stretch_width")
-        self.summary = pn.pane.Markdown(self._summary(), css_classes=["fndam-summary"])
-        for obj, names in sources:
-            obj.param.watch(lambda *_: setattr(self.summary, "object", self._summary()), names)
-        self._layout = pn.Row(
-            pn.Column(controls(state, MEMORY_PARAMS, notice), self.summary,
-                      csv_button("memory_trajectories.csv", self.trajectories_csv,
-                                 "Download V(t), I(t) data (CSV)"),
-                      csv_button("retention.csv", self.retention_csv, "Download retention data (CSV)"),
-                      width=320),
-            pn.Column(self.voltage_plot, self.current_plot, self.retention_plot, sizing_mode="stretch_width"),
-            sizing_mode="stretch_width")
+    def __init__(self, state, notice, **params):
+        super().__init__(state, notice, **params)
+        self.voltage_plot = plot_pane(self.voltage)
+        self.current_plot = plot_pane(self.electron_rate)
+        self.retention_plot = plot_pane(self.retention)
+        self.layout([self.voltage_plot, self.current_plot, self.retention_plot],
+                    [("memory_trajectories.csv", self.trajectories_csv, "Download V(t), I(t) data (CSV)"),
+                     ("retention.csv", self.retention_csv, "Download retention data (CSV)")])
 
     def _curves(self, trajectories, key, v_dim):
         """One curve of ``key`` against time per initial voltage (V0 drawn thickest)."""
@@ -59,7 +46,8 @@ class MemoryView(pn.viewable.Viewer):
         return hv.Curve(([t_end, t_end], [v.min(), v.max()]) if inside else ([], []), T_DIM, v_dim,
                         label="q V = phi: the FN closed form ends").opts(color="#c0392b", line_dash="dashed")
 
-    def _voltage(self):
+    @param.depends("state.param", "state.device.param")
+    def voltage(self):
         v_dim = hv.Dimension("V", label="Oxide voltage", unit="V")
         trajectories = self.state.trajectories()  # once per frame: the curves and the marker share it
         v = trajectories[OFFSET_LABELS[0]]["V"]
@@ -70,7 +58,8 @@ class MemoryView(pn.viewable.Viewer):
             xlabel="Time since programming (s; dotted: 1 day, 1 year, 10 years)",
             ylabel="Oxide voltage V (V)"))
 
-    def _current(self):
+    @param.depends("state.param", "state.device.param")
+    def electron_rate(self):
         rate_dim = hv.Dimension("rate", label="Electrons per second", unit="1/s")
         layers = self._curves(self.state.trajectories(), "electrons_per_s", rate_dim) * _marks()
         return layers.opts(hv.opts.Overlay(
@@ -78,7 +67,8 @@ class MemoryView(pn.viewable.Viewer):
             title="Tunneling current as electrons per second (1 fA = 6,242 e/s): falls ~1/t",
             xlabel="Time since programming (s)", ylabel="Electrons leaving the gate per second (1/s)"))
 
-    def _retention(self):
+    @param.depends("state.param", "state.device.param")
+    def retention(self):
         data = self.state.retention()
         loss = self.state.retention_loss_mV
         age_dim = hv.Dimension("age", label="Age at the start", unit="s")
@@ -92,7 +82,8 @@ class MemoryView(pn.viewable.Viewer):
                                        xlabel="Element age when the clock starts (s)",
                                        ylabel=f"Time to lose {loss:g} mV more (s)"))
 
-    def _summary(self):
+    @param.depends("state.param", "state.device.param")
+    def summary(self):
         s = self.state.summary()
         marks = ", ".join(f"{label} {v:.3f} V" for label, v in s["V_at"].items())
         starts = ", ".join(f"{v:.2f}" for v in self.state.initial_voltages().values())
@@ -134,6 +125,3 @@ class MemoryView(pn.viewable.Viewer):
         return {"oxide_thickness_nm": dev.oxide_thickness_nm, "barrier_height_eV": dev.barrier_height_eV,
                 "mass_ratio": dev.mass_ratio, "junction_area_um2": st.junction_area_um2,
                 "capacitance_fF": st.capacitance_fF}
-
-    def __panel__(self):
-        return self._layout

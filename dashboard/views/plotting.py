@@ -3,6 +3,7 @@ options every plot shares, and the batching of a change that redraws several plo
 
 import holoviews as hv
 import panel as pn
+import param
 
 # Select the Bokeh backend before setting option defaults (they are registered per backend).
 hv.extension("bokeh")
@@ -45,13 +46,31 @@ PLOT_OPTS = {"responsive": True, "height": 430, "framewise": True, "show_grid": 
 FRAMEWISE_ELEMENTS = ("Curve", "Scatter", "Points", "Rectangles", "Segments", "Area")
 
 
-def live_plot(callback, *sources):
-    """DynamicMap of ``callback()`` re-run (in place, no rebuild) when any ``(obj, [params])`` changes."""
-    streams = [hv.streams.Params(obj, list(names)) for obj, names in sources]
+def reactive(method):
+    """``method`` as a function bound to every parameter its ``@param.depends`` declares.
+
+    Dependencies are declared once, on the method (``"state.param"``, ``"state.device.param"``).
+    Param 2.4 expands such ``obj.param`` wildcards for watchers (``method_dependencies``) but not when
+    a method is handed to HoloViews or to a Panel pane as a reference (``resolve_ref`` raises
+    KeyError 'param'), so the expanded parameters are bound here and both accept the result.
+    """
+    owner = method.__self__
+    params = [dep.inst.param[dep.name] for dep in owner.param.method_dependencies(method.__name__)
+              if dep.what == "value" and dep.name != "name"]
+    return param.bind(lambda *_: method(), *params)
+
+
+def live_plot(method):
+    """DynamicMap of ``method()``, redrawn in place (no rebuild) when a parameter it depends on changes."""
     # Axes follow each frame only if the *elements* are framewise: the Overlay's option alone keeps
     # the first frame's ranges (an empty first frame would pin them at 0..1).
     framewise = [getattr(hv.opts, kind)(framewise=True) for kind in FRAMEWISE_ELEMENTS]
     # Round joins: with Bokeh's default bevel joins, Chromium's rasteriser draws specks along thick
     # curves made of many short, nearly collinear segments (a band profile, a log-spaced sweep).
     joins = hv.opts.Curve(line_join="round")
-    return hv.DynamicMap(lambda **_: callback(), streams=streams).opts(*framewise, joins)
+    return hv.DynamicMap(reactive(method)).opts(*framewise, joins)
+
+
+def plot_pane(method):
+    """A HoloViews pane filling its column with :func:`live_plot` of ``method``."""
+    return pn.pane.HoloViews(live_plot(method), sizing_mode="stretch_width")
