@@ -1,6 +1,7 @@
 """View 5: energy per update by technology and the energy of training at every scale.
 
-Training energy = compute + updates + hold (science.md section 5, :func:`physics.energy.training_energy`).
+Training energy = compute + updates + hold (docs/science.md section 5,
+:func:`physics.energy.training_energy`).
 Only the update memory changes between the two sides compared: a conventional digital memory and
 FN-DAM; compute is the same on both, so the saving depends on updates per FLOP (the batch size).
 The 100x of the press is shown as a press-reported projection, never as a computed result.
@@ -16,7 +17,7 @@ from physics.constants import DAY
 N_RANGE = (1e3, 1e12)  #: parameters N on the x axis of the training-energy plot
 B_RANGE = (1.0, 1e7)  #: batch sizes on the x axis of the saving plot
 POINTS = 60
-#: The batch sizes of science.md's saving table.
+#: The batch sizes of the saving table in docs/science.md section 5.
 TABLE_BATCHES = (1.0, 32.0, 1024.0, 4e6)
 ROOM_TEMPERATURE_K = 300.0  #: temperature of the Landauer floor [K]
 

@@ -106,6 +106,11 @@ class LearningState(param.Parameterized):
             self.steps_done = self.run.steps_done
 
     @property
+    def done(self):
+        """True once the run has made all its steps."""
+        return self.run.done
+
+    @property
     def progress(self):
         """Fraction of the run done, in [0, 1]."""
         return self.run.steps_done / self.run.n_steps

@@ -2,7 +2,7 @@
 
 The oxide (thickness, barrier, mass) and the programmed voltage V0 are the shared operating point;
 this state adds what only the element needs: junction area and floating-gate capacitance (both
-illustrative, science.md section 3), the spacing of the extra initial voltages that show trajectories
+illustrative, docs/science.md section 3), the spacing of the extra initial voltages that show trajectories
 converging, and the voltage loss that defines retention.
 """
 

@@ -1,7 +1,7 @@
 """Named presets as data: each maps a state part (see ``session.PARTS``) to parameter values.
 
 Applying a preset first resets every part to its defaults, so a preset means the same thing whatever
-was set before. "Illustrative" marks values that are assumptions, not the paper's (science.md).
+was set before. "Illustrative" marks values that are assumptions, not the paper's (docs/science.md).
 """
 
 PRESETS = {

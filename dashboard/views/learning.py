@@ -49,7 +49,7 @@ class LearningView(StateView):
 
     # --- running -------------------------------------------------------------------------------
     def _on_play(self, event):
-        if event.new and self.state.run.done:
+        if event.new and self.state.done:
             self.state.reset()  # Play after the end starts again
         if event.new and self._callback is None:
             self._callback = pn.state.add_periodic_callback(self._tick, period=TICK_MS)
@@ -61,7 +61,7 @@ class LearningView(StateView):
     def _tick(self):
         with batched():
             ran = self.state.advance()
-        if ran == 0 or self.state.run.done:
+        if ran == 0 or self.state.done:
             self.play.value = False
 
     def _on_reset(self):
