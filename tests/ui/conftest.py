@@ -5,17 +5,15 @@ the page asked any host but the app's own server, or logged a console error or p
 Chromium missing is a failure with a message, never a skip (README: `make test` installs it).
 """
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from ui_helpers import CHROMIUM, CHROMIUM_ARGS, free_port, responds, wait_until
+from ui_helpers import ARTIFACTS
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-SERVER_START_TIMEOUT = 60.0
+from dashboard.testing import chromium, chromium_missing, serve_app
+
+SERVER_START_TIMEOUT = 60_000  # ms
 
 
 def pytest_collection_modifyitems(items):
@@ -29,35 +27,19 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def app_url():
     """URL of the app served by ``fndam-explorer serve`` in a subprocess, as a user would run it."""
-    port = free_port()
-    cli = Path(sys.executable).with_name("fndam-explorer")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = open(ARTIFACTS / "server.log", "w")  # the server's output, to read when a test fails
-    proc = subprocess.Popen([str(cli), "serve", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://localhost:{port}/"
-    try:
-        wait_until(lambda: proc.poll() is not None or responds(url), timeout=SERVER_START_TIMEOUT,
-                   message=f"the app did not answer at {url}")
-        assert proc.poll() is None, f"fndam-explorer serve exited with {proc.returncode}; see {log.name}"
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
+    with open(ARTIFACTS / "server.log", "w") as log:  # the server's output, to read when a test fails
+        with serve_app(log=log, timeout=SERVER_START_TIMEOUT) as (url, _):
+            yield url
 
 
 @pytest.fixture(scope="session")
 def browser():
     """Headless Debian Chromium (never a browser downloaded by `playwright install`)."""
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install it with `make chromium` "
-                    "(apt-get install chromium) or set FNDAM_CHROMIUM.", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
+    if missing := chromium_missing():
+        pytest.fail(missing, pytrace=False)
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture

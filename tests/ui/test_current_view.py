@@ -1,21 +1,19 @@
 """View 2, tunneling current: live curves, the operating point shared with view 1, CSV, PNG tool, URL."""
 
 from ui_helpers import (
-    box_value,
-    current_url,
-    data_fingerprint,
     legend_entries,
     open_app,
-    open_view,
     pane_text,
-    query,
+    reopen_link,
     screenshot,
-    settled_fingerprint,
     tick,
-    type_value,
-    wait_for_data_change,
-    wait_until,
+    type_and_check,
+    wait_for_legend,
+    wait_for_query,
+    wait_for_text,
 )
+
+from dashboard.testing import data_fingerprint, open_view, type_value, wait_for_data_change
 
 
 def summary(page):
@@ -30,15 +28,11 @@ def open_current(page):
 def test_thickness_changes_the_curves_and_voltage_moves_the_shared_operating_point(page, app_url):
     open_app(page, app_url)
     type_value(page, "oxide_voltage", 12)  # set in the band view ...
-    wait_until(lambda: query(page).get("vox") == "12.0", message="voltage not applied")
+    wait_for_query(page, vox="12.0")
     open_current(page)
-    wait_until(lambda: "Operating point 10.00 MV/cm" in summary(page), message=summary(page))  # ... seen here
-    assert query(page)["view"] == "current"
-    before = data_fingerprint(page)
-    type_value(page, "oxide_thickness_nm", 6)
-    wait_for_data_change(page, before)
-    wait_until(lambda: "FN regime from 5.33 MV/cm" in summary(page), message=summary(page))
-    screenshot(page, "current_6nm")
+    wait_for_text(page, summary, "Operating point 10.00 MV/cm")  # ... seen here
+    wait_for_query(page, view="current")
+    type_and_check(page, "oxide_thickness_nm", 6, summary, "FN regime from 5.33 MV/cm", shot="current_6nm")
 
 
 def test_exact_curve_and_url_round_trip(page, app_url):
@@ -46,21 +40,16 @@ def test_exact_curve_and_url_round_trip(page, app_url):
     page.get_by_text("Download FN-plot data (CSV)").wait_for()
     before = data_fingerprint(page)
     # A curve that is off has no legend entry (its layer stays, empty, so the plot updates in place).
+    wait_for_legend(page, "WKB (Tsu-Esaki)")
     assert "Exact (transfer matrix)" not in legend_entries(page)
-    assert "WKB (Tsu-Esaki)" in legend_entries(page)
     tick(page, "show_exact")
-    after = wait_for_data_change(page, before, timeout=30)
-    wait_until(lambda: "Exact" in summary(page), message=summary(page))
-    wait_until(lambda: "Exact (transfer matrix)" in legend_entries(page), message="no legend entry")
-    url = wait_until(lambda: query(page).get("exact", "").lower() == "true" and current_url(page),
-                     message="URL did not follow")
+    wait_for_data_change(page, before, timeout=30_000)
+    wait_for_text(page, summary, "Exact")
+    wait_for_legend(page, "Exact (transfer matrix)")
+    url = wait_for_query(page, exact="true")
     screenshot(page, "current_exact")
-    after = settled_fingerprint(page)  # both plots and the summary have followed by now
-
-    page.goto("about:blank")
-    open_app(page, url)
-    wait_until(lambda: data_fingerprint(page) == after, timeout=30, message="link did not reproduce the plot")
-    assert box_value(page, "oxide_voltage") == 10.0
+    # both plots and the summary have followed by now: the link must reproduce them
+    reopen_link(page, url, timeout=30_000, oxide_voltage=10.0)
 
 
 def test_csv_download_and_png_save_tool(page, app_url):

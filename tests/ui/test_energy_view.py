@@ -1,51 +1,51 @@
 """View 5, energy at scale: batch size drives the saving, device-physics energy, sources, URL round trip."""
 
 from ui_helpers import (
-    box_value,
     choose,
-    data_fingerprint,
     open_app,
-    open_view,
     pane_text,
-    query,
+    reopen_link,
     screenshot,
-    settled_fingerprint,
-    type_value,
-    wait_for_data_change,
-    wait_until,
+    type_and_check,
+    wait_for_query,
+    wait_for_text,
 )
+
+from dashboard.testing import data_fingerprint, open_view, wait_for_data_change, wait_until
 
 
 def summary(page):
     return pane_text(page, "fndam-summary", "Per update")
 
 
+def lowercase_summary(page):
+    return summary(page).lower()
+
+
 def test_batch_size_sets_the_saving_and_the_link_reproduces_it(page, app_url):
     # Opened by URL so that, as after the reload below, only this view is built.
     open_app(page, app_url, "?view=energy")
-    wait_until(lambda: "saving 22.1x" in summary(page), message="summary did not follow")  # B = 10^1.5
-    assert "press-reported projection" in summary(page).lower()
-    assert page.get_by_text("Horowitz, ISSCC 2014", exact=False).count() >= 1  # sources in the table
-    screenshot(page, "energy_default")
-    before = data_fingerprint(page)
-    type_value(page, "log10_batch", 0)  # online learning, B = 1: science.md's ~670x
-    wait_for_data_change(page, before)
-    wait_until(lambda: "saving 666x" in summary(page), message="summary did not follow")
-    url = wait_until(lambda: query(page).get("logB") == "0.0" and page.url, message="URL did not follow")
+    wait_for_text(page, summary, "saving 22.1x")  # B = 10^1.5
+    wait_for_text(page, lowercase_summary, "press-reported projection")
 
-    after = settled_fingerprint(page)
-    page.goto("about:blank")
-    open_app(page, url)
-    wait_until(lambda: data_fingerprint(page) == after, message="the copied link did not reproduce the plots")
-    assert box_value(page, "log10_batch") == 0.0
+    def sources_in_table():
+        count = page.get_by_text("Horowitz, ISSCC 2014", exact=False).count()
+        assert count >= 1, "no 'Horowitz, ISSCC 2014' in the sources table"
+
+    wait_until(sources_in_table, page)
+    screenshot(page, "energy_default")
+    # online learning, B = 1: science.md's ~670x
+    type_and_check(page, "log10_batch", 0, summary, "saving 666x")
+    url = wait_for_query(page, logB="0.0")
+    reopen_link(page, url, log10_batch=0.0)
 
 
 def test_device_physics_energy_replaces_the_published_figure(page, app_url):
     open_app(page, app_url)
     open_view(page, "Energy at scale")
-    wait_until(lambda: "FN-DAM 5 fJ" in summary(page), message="summary did not follow")
+    wait_for_text(page, summary, "FN-DAM 5 fJ")
     before = data_fingerprint(page)
     choose(page, "Device physics: this element (illustrative)")
     wait_for_data_change(page, before)
-    wait_until(lambda: "FN-DAM 611 aJ" in summary(page), message="summary did not follow")
+    wait_for_text(page, summary, "FN-DAM 611 aJ")
     screenshot(page, "energy_device_physics")

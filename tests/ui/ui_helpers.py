@@ -1,65 +1,22 @@
-"""Helpers for the browser tests (and the browser benchmarks): the served app and Chromium, and
-polling for a condition instead of sleeping a fixed time."""
+"""Helpers for the browser tests only. What the benchmarks share with them (the served app, Chromium,
+``wait_until``, the data fingerprint, typing into a box) lives in :mod:`dashboard.testing`.
 
-import os
-import socket
-import time
-import urllib.request
+Every wait polls a callable holding ``assert`` statements with :func:`wait_until`, so a timeout reports
+what the page showed when it gave up. Times are in milliseconds.
+"""
+
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from dashboard.testing import (
+    data_fingerprint,
+    settled_fingerprint,
+    type_value,
+    wait_for_data_change,
+    wait_until,
+)
+
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-CHROMIUM = os.environ.get("FNDAM_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-
-
-def free_port():
-    """A TCP port on localhost that nothing listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def responds(url):
-    """True once ``url`` answers 200 (False while nothing listens yet)."""
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
-#: A number that changes whenever the data of any Bokeh ColumnDataSource on the page changes.
-_FINGERPRINT_JS = """
-() => {
-  let total = 0, count = 0;
-  for (const doc of window.Bokeh.documents) {
-    for (const model of doc.all_models) {
-      if (!model.data || typeof model.data !== "object" || !model.selected) continue;
-      const data = model.data instanceof Map ? Object.fromEntries(model.data) : model.data;
-      for (const name of Object.keys(data).sort()) {  // column order varies between updates
-        for (const v of Array.from(data[name])) {
-          if (typeof v === "number" && Number.isFinite(v)) { total += v * (1 + (count++ % 7)); }
-        }
-      }
-    }
-  }
-  return [total, count];
-}
-"""
-
-
-def wait_until(predicate, timeout=20.0, interval=0.05, message="condition not met"):
-    """Poll ``predicate()`` until truthy and return its value; AssertionError after ``timeout`` s."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{message} (waited {timeout:g} s)")
-        time.sleep(interval)
 
 
 def open_app(page, url, query=""):
@@ -68,34 +25,6 @@ def open_app(page, url, query=""):
     page.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0", timeout=30_000)
     page.locator(".bk-tab").first.wait_for(timeout=30_000)
     page.wait_for_function("() => new URLSearchParams(location.search).has('view')", timeout=30_000)
-
-
-def open_view(page, title):
-    """Click the tab called ``title`` (Bokeh tabs carry no ARIA role: select by text)."""
-    page.locator(".bk-tab", has_text=title).click()
-
-
-def data_fingerprint(page):
-    """(weighted sum, count) over the numbers of every data source on the page."""
-    return tuple(page.evaluate(_FINGERPRINT_JS))
-
-
-def settled_fingerprint(page, timeout=20.0):
-    """The data fingerprint once two readings 0.25 s apart agree (plots update source by source)."""
-    previous = [data_fingerprint(page)]
-
-    def unchanged():
-        now = data_fingerprint(page)
-        same, previous[0] = now == previous[0], now
-        return same and now
-
-    return wait_until(unchanged, timeout, interval=0.25, message="the plotted data kept changing")
-
-
-def wait_for_data_change(page, before, timeout=20.0):
-    """Wait until the plotted data differs from the fingerprint ``before``; return it once settled."""
-    wait_until(lambda: data_fingerprint(page) != before, timeout, message="the plotted data did not change")
-    return settled_fingerprint(page, timeout)
 
 
 #: Legend entries of every plot on the page: [label, visible] (Bokeh draws legends on a canvas).
@@ -118,6 +47,16 @@ def legend_entries(page):
     return {label for label, visible in page.evaluate(_LEGEND_JS) if visible}
 
 
+def wait_for_legend(page, label, shown=True, timeout=20_000):
+    """Wait until the legend entry ``label`` is shown (or, with ``shown=False``, not shown)."""
+    def legend_follows():
+        entries = legend_entries(page)
+        state = "missing" if shown else "still shown"
+        assert (label in entries) == shown, f"legend entry {label!r} {state}: {entries}"
+
+    wait_until(legend_follows, page, timeout)
+
+
 def line_joins(page):
     """The set of ``line_join`` values of every line glyph on the page (BokehJS holds them as
     value specs, ``{value: ...}``)."""
@@ -125,27 +64,53 @@ def line_joins(page):
         .filter(m => m.constructor.__name__ === "Line").map(m => m.line_join.value ?? m.line_join)"""))
 
 
-def type_value(page, name, value):
-    """Type ``value`` into the number box of parameter ``name`` and press Enter."""
-    box = page.locator(f".box-{name} input").first
-    box.fill(str(value))
-    box.press("Enter")
-
-
 def box_value(page, name):
     """The number shown in the box of parameter ``name``."""
     return float(page.locator(f".box-{name} input").first.input_value())
 
 
+def wait_for_boxes(page, timeout=20_000, **expected):
+    """Wait until the box of each parameter in ``expected`` shows its value."""
+    def boxes_follow():
+        shown = {name: box_value(page, name) for name in expected}
+        assert shown == expected, f"boxes show {shown}, expected {expected}"
+
+    wait_until(boxes_follow, page, timeout)
+
+
 def current_url(page):
-    """The address bar now. (``page.url`` is only refreshed while Playwright runs its event loop, which
-    a polling loop between Playwright calls does not do; asking the page is always current.)"""
+    """The address bar now. (``page.url`` lags: Playwright refreshes it from its own events, not when
+    the app rewrites the address with history.replaceState; asking the page is always current.)"""
     return page.evaluate("() => location.href")
 
 
+def query_of(url):
+    """The query of ``url`` as a dict of single values."""
+    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+
+
 def query(page):
-    """The page URL's query as a dict of single values."""
-    return {k: v[0] for k, v in parse_qs(urlsplit(current_url(page)).query).items()}
+    """The page URL's query now, as a dict of single values."""
+    return query_of(current_url(page))
+
+
+def _lower(value):
+    return None if value is None else str(value).lower()
+
+
+def wait_for_query(page, timeout=20_000, **expected):
+    """Wait until the page URL's query holds each ``expected`` value (compared as text, ignoring case;
+    None: the parameter is absent); return the URL then (``location.href``), the link a user copies."""
+    seen = []
+
+    def url_follows():
+        seen[:] = [current_url(page)]
+        got = query_of(seen[0])
+        wrong = {k: got.get(k) for k, v in expected.items() if _lower(got.get(k)) != _lower(v)}
+        assert not wrong, f"URL {seen[0]} has {wrong}, expected {expected}"
+
+    wait_until(url_follows, page, timeout)
+    return seen[0]
 
 
 #: Text of a pane: Panel keeps it in a shadow root next to <style> elements (the host's innerText is empty).
@@ -157,6 +122,19 @@ def pane_text(page, css_class, contains=""):
     """Text of the first Panel pane with ``css_class`` (containing ``contains``), '' if there is none."""
     texts = [" ".join(el.evaluate(_TEXT_JS).split()) for el in page.locator(f".{css_class}").all()]
     return next((t for t in texts if contains in t), "")
+
+
+def wait_for_text(page, read, *fragments, timeout=20_000):
+    """Wait until the text ``read(page)`` contains every fragment; return it."""
+    seen = [""]
+
+    def text_follows():
+        seen[0] = read(page)
+        missing = [f for f in fragments if f not in seen[0]]
+        assert not missing, f"text lacks {missing}: {seen[0]!r}"
+
+    wait_until(text_follows, page, timeout)
+    return seen[0]
 
 
 _RECORD_JS = f"""
@@ -189,10 +167,9 @@ def notice_text(page):
     return pane_text(page, "fndam-notice")
 
 
-def wait_for_notice(page, fragment, timeout=20.0):
-    """Wait until the notice contains ``fragment``; return its text."""
-    return wait_until(lambda: fragment in (text := notice_text(page)) and text, timeout,
-                      message=f"no notice containing {fragment!r} (notice: {notice_text(page)!r})")
+def wait_for_notice(page, *fragments, timeout=20_000):
+    """Wait until the notice contains every fragment; return its text."""
+    return wait_for_text(page, notice_text, *fragments, timeout=timeout)
 
 
 def tick(page, name):
@@ -212,3 +189,32 @@ def screenshot(page, name):
     page.screenshot(path=str(path), full_page=True)
     return path
 
+
+def type_and_check(page, name, value, summary, *fragments, shot=None, new_data=True, timeout=20_000):
+    """The tests' edit step: type ``value`` into the box of parameter ``name``, wait for new plotted data
+    (unless ``new_data`` is False), wait until ``summary(page)`` shows every fragment, and save a
+    screenshot called ``shot`` if given. Returns the summary text."""
+    before = data_fingerprint(page)
+    type_value(page, name, value)
+    if new_data:
+        wait_for_data_change(page, before, timeout)
+    text = wait_for_text(page, summary, *fragments, timeout=timeout)
+    if shot:
+        screenshot(page, shot)
+    return text
+
+
+def reopen_link(page, url, timeout=20_000, **boxes):
+    """The tests' round trip: open the copied link ``url`` afresh (a new page load: a new session) and
+    check that it plots exactly the data the page plots now and that each box in ``boxes`` shows its
+    value."""
+    expected = settled_fingerprint(page, timeout)
+    page.goto("about:blank")
+    open_app(page, url)
+
+    def same_plots():
+        now = data_fingerprint(page)
+        assert now == expected, f"the copied link plots {now}, the page it came from plotted {expected}"
+
+    wait_until(same_plots, page, timeout)
+    wait_for_boxes(page, timeout, **boxes)
