@@ -3,17 +3,17 @@
 Energies are in eV relative to the emitter (floating-gate) Fermi level; positions in m with x = 0 at
 the emitter/oxide interface and x = d at the oxide/collector interface.  The oxide carries a uniform
 field E = V_ox / d, so the band is the trapezoid U(x) = phi - V_ox x / d, which becomes triangular
-once q V_ox >= phi (the Fowler-Nordheim regime, science.md section 2).
+once q V_ox >= phi (the Fowler-Nordheim regime, docs/science.md section 2).
 """
 
 import numpy as np
 
 from physics import constants as c
-from physics.materials import BARRIER_RANGE_EV, MASS_RANGE
+from physics.materials import BARRIER_RANGE_EV, DEFAULT_OXIDE, MASS_RANGE
 from physics.validation import as_output, check_positive, check_range
 
 THICKNESS_RANGE = (0.5e-9, 100e-9)  #: oxide thickness d [m]
-VOLTAGE_RANGE = (0.0, 100.0)  #: oxide voltage V_ox [V]
+OXIDE_VOLTAGE_RANGE = (0.0, 100.0)  #: voltage across the oxide V_ox [V]
 EPS_RANGE = (1.0, 30.0)  #: relative permittivity for the image force [-]
 FIELD_MAX = 5e9  #: largest oxide field [V/m] (50 MV/cm, far beyond breakdown)
 #: Fermi energy of the metal-like emitter and collector above their band bottom [eV].  Illustrative
@@ -21,7 +21,7 @@ FIELD_MAX = 5e9  #: largest oxide field [V/m] (50 MV/cm, far beyond breakdown)
 #: lead wave vector of the exact transmission; FN currents barely depend on it (> 1 eV deep).
 EMITTER_FERMI_EV = 3.0
 #: Electron mass ratio in the electrodes: free electrons (m0), the metal-like emitter that gives
-#: the 1/m_r of the FN coefficient A (science.md section 2).
+#: the 1/m_r of the FN coefficient A (docs/science.md section 2).
 ELECTRODE_MASS_RATIO = 1.0
 
 
@@ -39,21 +39,29 @@ def oxide_field(oxide_voltage, oxide_thickness):
     -------
     float or ndarray
         Field [V/m]; 1 MV/cm = 1e8 V/m.  Fields above 5e9 V/m raise ValueError.
+
+    Examples
+    --------
+    12 V across 12 nm is 10 MV/cm:
+
+    >>> oxide_field(12.0, 12e-9) / 1e8
+    10.0
     """
-    v = check_range("oxide_voltage", oxide_voltage, *VOLTAGE_RANGE, "V")
+    v = check_range("oxide_voltage", oxide_voltage, *OXIDE_VOLTAGE_RANGE, "V")
     d = check_range("oxide_thickness", oxide_thickness, *THICKNESS_RANGE, "m")
     field = v / d
     check_range("oxide_voltage / oxide_thickness (field)", field, 0.0, FIELD_MAX, "V/m")
     return as_output(field)
 
 
-def conduction_band_profile(x, oxide_voltage, oxide_thickness, barrier_height_eV=3.2,
-                            image_force=False, eps_r=3.9):
+def conduction_band_profile(x, oxide_voltage, oxide_thickness,
+                            barrier_height_eV=DEFAULT_OXIDE.barrier_height_eV, image_force=False,
+                            eps_r=DEFAULT_OXIDE.eps_r):
     """Oxide conduction-band edge U(x) relative to the emitter Fermi level [eV].
 
     U(x) = phi - V_ox x / d  (trapezoidal for q V_ox < phi, triangular beyond), optionally lowered
     by the emitter's planar image potential -q / (16 pi eps0 eps_r x) (Schottky-Nordheim barrier,
-    the barrier behind Forbes' v(f) correction, science.md section 2).  The image term is capped
+    the barrier behind Forbes' v(f) correction, docs/science.md section 2).  The image term is capped
     at phi + 3 eV, so at the emitter (x -> 0) the band stops at the emitter band bottom (-3 eV)
     instead of diverging.
 
@@ -66,17 +74,32 @@ def conduction_band_profile(x, oxide_voltage, oxide_thickness, barrier_height_eV
     oxide_thickness : float
         Oxide thickness d [m], in [0.5e-9, 100e-9].
     barrier_height_eV : float
-        Barrier height phi [eV], in [0.5, 6].
+        Barrier height phi [eV], in [0.5, 6]; default that of ``DEFAULT_OXIDE`` (3.2 eV).
     image_force : bool
         Include the emitter image potential.
     eps_r : float
-        Relative permittivity for the image force [-], in [1, 30]: 3.9 static or 2.15 optical for
-        SiO2, an open assumption that changes the current several-fold.
+        Relative permittivity for the image force [-], in [1, 30]: 3.9 static (the default, that of
+        ``DEFAULT_OXIDE``) or 2.15 optical for SiO2, an open assumption that changes the current
+        several-fold.
 
     Returns
     -------
     float or ndarray
         U(x) [eV], shape of ``x`` broadcast with ``oxide_voltage``.
+
+    Examples
+    --------
+    10 MV/cm across 12 nm: the band falls from phi at the emitter through the Fermi level at the
+    tunneling distance (3.2 nm) to phi - V_ox at the collector; the image force (eps_r = 3.9) takes
+    0.61 eV off the top, which moves ~0.3 nm into the oxide:
+
+    >>> import numpy as np
+    >>> conduction_band_profile(np.array([0.0, 3.2e-9, 12e-9]), 12.0, 12e-9).round(6).tolist()
+    [3.2, 0.0, -8.8]
+    >>> x = np.linspace(0.0, 12e-9, 120001)
+    >>> u = conduction_band_profile(x, 12.0, 12e-9, image_force=True)
+    >>> round(float(u.max()), 3), round(float(x[u.argmax()]) * 1e9, 2)
+    (2.592, 0.3)
     """
     field = oxide_field(oxide_voltage, oxide_thickness)
     d = float(oxide_thickness)
@@ -93,31 +116,37 @@ def conduction_band_profile(x, oxide_voltage, oxide_thickness, barrier_height_eV
     return as_output(u)
 
 
-def tunneling_distance(field, barrier_height_eV=3.2):
+def tunneling_distance(field, barrier_height_eV=DEFAULT_OXIDE.barrier_height_eV):
     """Classical tunneling distance at the Fermi level, x_t = phi / (q E) [m].
 
     The width of the triangular barrier seen by an electron at the emitter Fermi level: 3.20 nm
-    at 10 MV/cm and 4.00 nm at 8 MV/cm for phi = 3.2 eV (science.md section 2).
+    at 10 MV/cm and 4.00 nm at 8 MV/cm for phi = 3.2 eV (docs/science.md section 2).
 
     Parameters
     ----------
     field : float or array_like
         Oxide field E [V/m], in (0, 5e9].
     barrier_height_eV : float or array_like
-        Barrier height phi [eV], in [0.5, 6].
+        Barrier height phi [eV], in [0.5, 6]; default that of ``DEFAULT_OXIDE`` (3.2 eV).
 
     Returns
     -------
     float or ndarray
         Distance [m] from the emitter interface to the classical turning point.
+
+    Examples
+    --------
+    >>> round(tunneling_distance(10e8) * 1e9, 2), round(tunneling_distance(8e8) * 1e9, 2)  # [nm]
+    (3.2, 4.0)
     """
     e = check_positive("field", field, "V/m", high=FIELD_MAX)
     phi = check_range("barrier_height_eV", barrier_height_eV, *BARRIER_RANGE_EV, "eV")
     return as_output(phi / e)
 
 
-def stack_profile(oxide_voltage, oxide_thickness, barrier_height_eV=3.2, mass_ratio=0.42,
-                  n_oxide=2, image_force=False, eps_r=3.9, lead_length=1e-9):
+def stack_profile(oxide_voltage, oxide_thickness, barrier_height_eV=DEFAULT_OXIDE.barrier_height_eV,
+                  mass_ratio=DEFAULT_OXIDE.mass_ratio, n_oxide=2, image_force=False,
+                  eps_r=DEFAULT_OXIDE.eps_r, lead_length=1e-9):
     """Sampled electrode | oxide | electrode stack for the transmission solvers.
 
     The emitter band bottom sits at -E_F0 (E_F0 = 3 eV, metal-like, illustrative) and the
@@ -132,7 +161,7 @@ def stack_profile(oxide_voltage, oxide_thickness, barrier_height_eV=3.2, mass_ra
     oxide_thickness : float
         d [m].
     barrier_height_eV, mass_ratio : float
-        phi [eV] and m*/m0 [-] of the oxide.
+        phi [eV] and m*/m0 [-] of the oxide; defaults those of ``DEFAULT_OXIDE`` (3.2 eV, 0.42).
     n_oxide : int
         Samples across the oxide (>= 2).
     image_force : bool
@@ -153,7 +182,7 @@ def stack_profile(oxide_voltage, oxide_thickness, barrier_height_eV=3.2, mass_ra
     """
     d = float(check_range("oxide_thickness", oxide_thickness, *THICKNESS_RANGE, "m"))
     m_r = float(check_range("mass_ratio", mass_ratio, *MASS_RANGE))
-    volts = check_range("oxide_voltage", oxide_voltage, *VOLTAGE_RANGE, "V")
+    volts = check_range("oxide_voltage", oxide_voltage, *OXIDE_VOLTAGE_RANGE, "V")
     x_ox = np.linspace(0.0, d, max(int(n_oxide), 2))
     oxide = np.atleast_2d(conduction_band_profile(x_ox, np.ravel(volts)[:, None], d, barrier_height_eV,
                                                   image_force, eps_r))

@@ -1,4 +1,4 @@
-"""Energy of memory updates and of training at scale (science.md sections 4 and 5).
+"""Energy of memory updates and of training at scale (docs/science.md sections 4 and 5).
 
 * the technology table (``physics/data/technologies.csv``): one row per technology, every number with
   its source, empty where the source gives none;
@@ -22,7 +22,8 @@ from physics import constants as c
 from physics.fndam import PULSE_AMPLITUDE, PULSE_WIDTH, FNDAMDevice, pulse_update
 from physics.validation import as_output, check_choice, check_positive, check_range
 
-#: Energy per FLOP [J] (science.md section 5, [calc] from the sources named).
+#: Energy per FLOP [J] (docs/science.md section 5, [calc] from the sources named): 1.28, 0.71 and
+#: 14.76 pJ (the last is the 14.8 pJ quoted; see :func:`training_energy`'s examples).
 E_FLOP = {
     "A100 (400 W / 312 TFLOPS)": 400.0 / 312e12,
     "H100 (700 W / 989 TFLOPS)": 700.0 / 989e12,
@@ -30,7 +31,10 @@ E_FLOP = {
 }
 E_FLOP_DEFAULT = E_FLOP["A100 (400 W / 312 TFLOPS)"]  #: 1.28 pJ/FLOP
 
-DRAM_ENERGY_PER_BIT = 20e-12  #: [J/bit], 640 pJ per 32-bit access (Horowitz, ISSCC 2014)
+#: Off-chip DDR DRAM access energy [J/bit]: the low end of Horowitz's 1.3-2.6 nJ per 64-bit access
+#: (ISSCC 2014), 20-40 pJ/bit.  The same 20 pJ/bit is the often-quoted "640 pJ per 32-bit DRAM
+#: access", which is Han et al. 2015's 45 nm table, not Horowitz (docs/science.md section 5).
+DRAM_ENERGY_PER_BIT = 20e-12
 
 #: Device age at which the illustrative update is taken [s] (the start age of the synapse array).
 REFERENCE_AGE = 100.0
@@ -40,7 +44,7 @@ def conventional_update_energy(bits=32, words=8, energy_per_bit=DRAM_ENERGY_PER_
     """Energy of one digital parameter update that moves ``words`` words of ``bits`` bits [J].
 
     E = bits x words x energy_per_bit.  Defaults: the weight and its optimizer state, 8 x 32 bits =
-    32 bytes through DRAM at 20 pJ/bit = 5.12 nJ (science.md section 5, an assumption built on
+    32 bytes through DRAM at 20 pJ/bit = 5.12 nJ (docs/science.md section 5, an assumption built on
     Horowitz 2014).  Plain SGD writing one 32-bit word: ``words=1``, 640 pJ.
 
     Parameters
@@ -56,6 +60,11 @@ def conventional_update_energy(bits=32, words=8, energy_per_bit=DRAM_ENERGY_PER_
     -------
     float or numpy.ndarray
         Energy per parameter update [J].
+
+    Examples
+    --------
+    >>> round(conventional_update_energy() * 1e9, 2), round(conventional_update_energy(words=1) * 1e12)
+    (5.12, 640)
     """
     bits = check_range("bits", bits, 1.0, 1024.0, "bits")
     words = check_range("words", words, 1.0, 1024.0)
@@ -63,7 +72,7 @@ def conventional_update_energy(bits=32, words=8, energy_per_bit=DRAM_ENERGY_PER_
     return as_output(bits * words * per_bit)
 
 
-#: The default conventional update of science.md section 5: 5.12 nJ [J].
+#: The default conventional update of docs/science.md section 5: 5.12 nJ [J].
 CONVENTIONAL_UPDATE_ENERGY = conventional_update_energy()
 
 
@@ -81,10 +90,10 @@ class Anchor:
 #: The paper's figures and the press figure, labelled as what they are.
 PAPER_ENERGY_PER_UPDATE = Anchor(
     5e-15, "J", "FN-DAM energy per memory update, 'as low as'",
-    "Mehta et al., arXiv:2104.05926 abstract", "published")
+    "Mehta, Aono, Chakrabartty, arXiv:2104.05926 v1 abstract (preprint)", "published")
 PAPER_PRECISION_BITS = Anchor(
     14, "bits", "FN-DAM programming resolution, 'up to'",
-    "Mehta et al., arXiv:2104.05926 abstract", "published")
+    "Mehta, Aono, Chakrabartty, arXiv:2104.05926 v1 abstract (preprint)", "published")
 PRESS_TRAINING_SAVING = Anchor(
     100, "x", "reduction of ML training energy, 'a pessimistic projection ... for a small-scale system'",
     "The Register (2022); derivation not public [open]", "press-reported projection")
@@ -126,9 +135,11 @@ def fndam_update_energy(device=None, delta=PULSE_AMPLITUDE, duration=PULSE_WIDTH
     """Energy of one FN-DAM update from the device physics: E = C_T |dV| V_tun [J].
 
     dV is the extra voltage change of the pulse (:func:`physics.fndam.pulse_update`); the charge
-    C_T |dV| is drawn through the tunneling node at ``tunneling_voltage`` (science.md section 4:
-    100 fF x 1 mV x 10 V ~ 1 fJ).  The illustrative device with the illustrative pulse (0.3 V, 0.1 s)
-    at age 100 s moves 0.62 mV and costs 0.62 fJ; the paper's "as low as 5 fJ" is the published anchor.
+    C_T |dV| is drawn through the tunneling node at ``tunneling_voltage`` (docs/science.md section 4:
+    100 fF x 1 mV x 10 V ~ 1 fJ).  Only this tunneled-charge part of an update's energy is modelled:
+    the pulse drive and the readout are not (docs/science.md section 7).  The illustrative device with
+    the illustrative pulse (0.3 V, 0.1 s) at age 100 s moves 0.611 mV and costs 0.611 fJ; the
+    preprint's "as low as 5 fJ" is the anchor to compare with.
 
     Parameters
     ----------
@@ -145,6 +156,15 @@ def fndam_update_energy(device=None, delta=PULSE_AMPLITUDE, duration=PULSE_WIDTH
     -------
     float or numpy.ndarray
         Energy per update [J].
+
+    Examples
+    --------
+    The same pulse at 100 s [fJ], then at 1 s [fJ] and at 1e5 s [aJ]: the cost falls with age.
+
+    >>> round(fndam_update_energy() * 1e15, 3)
+    0.611
+    >>> round(fndam_update_energy(age=1.0) * 1e15, 1), round(fndam_update_energy(age=1e5) * 1e18, 2)
+    (28.8, 0.84)
     """
     device = device or FNDAMDevice()
     dv = np.abs(pulse_update(age, device, delta, duration))
@@ -154,7 +174,7 @@ def fndam_update_energy(device=None, delta=PULSE_AMPLITUDE, duration=PULSE_WIDTH
 def training_energy(n_params, samples, batch_size, *, e_flop=E_FLOP_DEFAULT,
                     update_energy=CONVENTIONAL_UPDATE_ENERGY, hold_power_per_bit=0.0, bits=32,
                     train_time=0.0):
-    """Training energy E = compute + updates + hold (science.md section 5), vectorised.
+    """Training energy E = compute + updates + hold (docs/science.md section 5), vectorised.
 
     compute = 6 N D e_flop;  updates = N (D / B) e_write;  hold = N bits P_hold T_train.
 
@@ -185,6 +205,17 @@ def training_energy(n_params, samples, batch_size, *, e_flop=E_FLOP_DEFAULT,
     -------
     EnergySplit
         ``compute``, ``updates``, ``hold``, ``total`` [J], broadcast over the inputs.
+
+    Examples
+    --------
+    The energies per FLOP of :data:`E_FLOP` [pJ], and GPT-3's compute (N = 175e9, D = 300e9 tokens) at
+    its all-in figure, which gives back the 1,287 MWh it came from within the rounding of 3.14e23 FLOP:
+
+    >>> [round(e * 1e12, 2) for e in E_FLOP.values()]
+    [1.28, 0.71, 14.76]
+    >>> gpt3 = E_FLOP["GPT-3 all-in (1,287 MWh / 3.14e23 FLOP)"]
+    >>> round(training_energy(175e9, 300e9, 3.2e6, e_flop=gpt3).compute / 3.6e9)  # [MWh]
+    1291
     """
     n = check_range("n_params", n_params, 1.0, 1e15)
     d = check_range("samples", samples, 1.0, 1e16)
@@ -209,7 +240,7 @@ def saving_ratio(n_params, samples, batch_size, *, e_flop=E_FLOP_DEFAULT,
 
     Both sides keep the same compute (6 N D e_flop) and no hold term; only the write energy per
     parameter update changes.  Per parameter the ratio is (6 B e_flop + e_conv) / (6 B e_flop + e_fn):
-    it depends on the batch size, not on N (science.md section 5: B = 1 ~670x, 32 ~22x, 1024 ~1.7x,
+    it depends on the batch size, not on N (docs/science.md section 5: B = 1 ~670x, 32 ~22x, 1024 ~1.7x,
     4e6 ~1.0x with 1.28 pJ/FLOP, 5.12 nJ and 5 fJ).
 
     Parameters
@@ -225,6 +256,11 @@ def saving_ratio(n_params, samples, batch_size, *, e_flop=E_FLOP_DEFAULT,
     -------
     float or numpy.ndarray
         Saving ratio [-], >= 1 when FN-DAM writes cost less.
+
+    Examples
+    --------
+    >>> saving_ratio(1e9, 1e12, [1, 32, 1024, 4e6]).round(2).tolist()
+    [666.17, 21.8, 1.65, 1.0]
     """
     conventional = training_energy(n_params, samples, batch_size, e_flop=e_flop,
                                    update_energy=conventional_update).total
@@ -233,13 +269,17 @@ def saving_ratio(n_params, samples, batch_size, *, e_flop=E_FLOP_DEFAULT,
 
 
 def landauer_limit(temperature=300.0):
-    """Landauer's bound kT ln 2 per erased bit [J]; 2.871e-21 J at 300 K (science.md section 5)."""
+    """Landauer's bound kT ln 2 per erased bit [J]; 2.871e-21 J at 300 K (docs/science.md section 5).
+
+    >>> f"{landauer_limit(300.0):.4g} J"
+    '2.871e-21 J'
+    """
     t = check_positive("temperature", temperature, "K", 1e4)
     return as_output(c.KB * t * math.log(2.0))
 
 
 def physical_anchors(device=None, temperature=300.0, bits=14):
-    """Physical anchors of science.md section 5 for a device, each as an :class:`Anchor` [calc].
+    """Physical anchors of docs/science.md section 5 for a device, each as an :class:`Anchor` [calc].
 
     Parameters
     ----------
@@ -262,6 +302,18 @@ def physical_anchors(device=None, temperature=300.0, bits=14):
     sqrt(kT/C) <= 1 V / 2^b, i.e. C >= kT 4^b / (1 V)^2 (1.1 pF for 14 bits at 300 K).
     'electrons_for_bits': resolving b bits by counting electrons (shot noise sqrt(N) <= N / 2^b)
     needs N >= 4^b (2.7e8 for 14 bits).
+
+    Examples
+    --------
+    For the illustrative device (100 fF, 10 V) at 300 K and 14 bits:
+
+    >>> for name, anchor in physical_anchors().items():
+    ...     print(f"{name}: {anchor.value:.3g} {anchor.unit}")
+    landauer: 2.87e-21 J
+    electron: 1.6e-18 J
+    thermal_noise: 0.000204 V
+    capacitance_for_bits: 1.11e-12 F
+    electrons_for_bits: 2.68e+08 electrons
     """
     device = device or FNDAMDevice()
     t = float(check_positive("temperature", temperature, "K", 1e4))

@@ -1,4 +1,4 @@
-"""The Fowler-Nordheim dynamic analog memory (FN-DAM) element (science.md section 3).
+"""The Fowler-Nordheim dynamic analog memory (FN-DAM) element (docs/science.md section 3).
 
 A floating gate of total capacitance C_T loses electrons through a tunneling junction of area S and
 oxide thickness d.  With V the voltage across the tunneling oxide,
@@ -12,7 +12,7 @@ and its exact solution is
     V(t) = k2 / ln(k1 t + k0).                                              (2)
 
 The variable z = exp(k2/V) is a linear clock, dz/dt = k1: every closed form below is (2) written in
-logarithms so that k0 ~ e^30 and k1 t ~ e^50 never overflow (see :func:`advance`).
+logarithms so that k0 ~ e^30 and k1 t ~ e^54 (at 1e10 s) never overflow (see :func:`advance`).
 
 All times are in seconds, voltages in volts, SI units throughout.
 """
@@ -25,28 +25,30 @@ from scipy.integrate import solve_ivp
 
 from physics import constants as c
 from physics.barrier import THICKNESS_RANGE
-from physics.materials import BARRIER_RANGE_EV, MASS_RANGE
+from physics.materials import BARRIER_RANGE_EV, DEFAULT_OXIDE, MASS_RANGE
 from physics.tunneling import fn_coefficients
 from physics.validation import as_output, check_positive, check_range
 
 #: Documented domain of the device fields (also the ranges the dashboard offers).
 AREA_RANGE = (1e-16, 1e-6)  #: junction area S [m^2]
 CAPACITANCE_RANGE = (1e-18, 1e-9)  #: floating-gate capacitance C_T [F]
-VOLTAGE_RANGE = (1.0, 30.0)  #: initial oxide voltage V0 and tunneling voltage [V]
-TIME_MAX = 1e10  #: longest time accepted by the functions [s] (317 years)
+ELEMENT_VOLTAGE_RANGE = (1.0, 30.0)  #: initial oxide voltage V0 and tunneling voltage of an element [V]
+TIME_MAX = 1e10  #: longest time accepted by the functions [s] (317 Julian years)
 DELTA_MAX = 10.0  #: largest pulse amplitude [V]
 DURATION_MAX = 1e6  #: longest pulse [s]
 #: Smallest oxide voltage a pulse can leave [V]: the model (1) stops at a reversed field.
 VOLTAGE_FLOOR = 1e-3
 #: Illustrative programming pulse [open]: 0.3 V for 0.1 s.  Small enough (delta << V) that the update
-#: falls as ~1/age (log-log slope -0.955 from 1e2 to 1e5 s), long enough to move ~0.6 mV at 100 s.
+#: falls as ~1/age (log-log slope -0.955 from 1e2 to 1e5 s), long enough to move 0.611 mV at 100 s
+#: (both checked in :func:`pulse_update`'s examples).
 PULSE_AMPLITUDE = 0.3  #: [V]
 PULSE_WIDTH = 0.1  #: [s]
 
 
 @dataclass(frozen=True)
 class FNDAMDevice:
-    """One FN-DAM element.  Defaults are science.md's *illustrative* device [open], not the paper's.
+    """One FN-DAM element.  Defaults are the *illustrative* device [open] of docs/science.md section 3,
+    not the paper's (its device values were not extracted).
 
     Attributes
     ----------
@@ -57,33 +59,42 @@ class FNDAMDevice:
     capacitance : float
         Total floating-gate capacitance C_T [F], in [1e-18, 1e-9]. Illustrative default 100 fF.
     barrier_height_eV : float
-        Si/SiO2 barrier height phi [eV], in [0.5, 6]. Default 3.2 eV (science.md section 2).
+        Si/SiO2 barrier height phi [eV], in [0.5, 6]. Default that of
+        :data:`physics.materials.DEFAULT_OXIDE`, 3.2 eV (docs/science.md section 2).
     mass_ratio : float
-        Electron effective mass in the oxide m*/m0, in [0.05, 2]. Default 0.42 (Chanana 2014).
+        Electron effective mass in the oxide m*/m0, in [0.05, 2]. Default that of ``DEFAULT_OXIDE``,
+        0.42 (Chanana 2014).
     initial_voltage : float
         Voltage across the tunneling oxide at t = 0, V0 [V], in [1, 30]. Illustrative default 10 V.
         The FN closed form assumes a triangular barrier, q V >= phi: below ~3.2 V it is an
         extrapolation.
     tunneling_voltage : float
         Voltage of the tunneling node that supplies the charge of an update [V], in [1, 30]; it sets the
-        energy per update (science.md section 4). Illustrative default 10 V.
+        energy per update (docs/science.md section 4). Illustrative default 10 V.
 
     Raises
     ------
     ValueError
         If a field is outside its range (the message names the field and the range).
 
-    Notes
-    -----
-    The defaults give k2 = 304.1 V, k1 = 2.42e13 1/s, ln k0 = 30.41, V(1e4 s) = 7.597 V,
-    V(1 year) = 6.324 V (science.md section 3).
+    Examples
+    --------
+    The defaults give k2 = 304.1 V, k1 = 2.42e13 1/s, ln k0 = 30.41, V(1e4 s) = 7.597 V and
+    V(1 year) = 6.324 V (docs/science.md section 3):
+
+    >>> from physics.constants import YEAR
+    >>> ln_k0, k1, k2 = FNDAMDevice().constants()
+    >>> round(k2, 1), f"{k1:.3g}", round(ln_k0, 2)
+    (304.1, '2.42e+13', 30.41)
+    >>> round(oxide_voltage(1e4), 3), round(oxide_voltage(YEAR), 3)
+    (7.597, 6.324)
     """
 
     oxide_thickness: float = 12e-9
     junction_area: float = 1e-12
     capacitance: float = 100e-15
-    barrier_height_eV: float = 3.2
-    mass_ratio: float = 0.42
+    barrier_height_eV: float = DEFAULT_OXIDE.barrier_height_eV
+    mass_ratio: float = DEFAULT_OXIDE.mass_ratio
     initial_voltage: float = 10.0
     tunneling_voltage: float = 10.0
 
@@ -94,8 +105,8 @@ class FNDAMDevice:
             "capacitance": (CAPACITANCE_RANGE, "F"),
             "barrier_height_eV": (BARRIER_RANGE_EV, "eV"),
             "mass_ratio": (MASS_RANGE, ""),
-            "initial_voltage": (VOLTAGE_RANGE, "V"),
-            "tunneling_voltage": (VOLTAGE_RANGE, "V"),
+            "initial_voltage": (ELEMENT_VOLTAGE_RANGE, "V"),
+            "tunneling_voltage": (ELEMENT_VOLTAGE_RANGE, "V"),
         }
         for name, ((low, high), unit) in checks.items():
             value = check_range(name, getattr(self, name), low, high, unit)
@@ -122,9 +133,10 @@ class FNDAMDevice:
         return k2 / self.initial_voltage, float(ln_k1), k2
 
     def constants(self):
-        """Return (ln k0, k1 [1/s], k2 [V]) of V(t) = k2 / ln(k1 t + k0), science.md section 3.
+        """Return (ln k0, k1 [1/s], k2 [V]) of V(t) = k2 / ln(k1 t + k0), docs/science.md section 3.
 
-        k2 = B d, k1 = S A B / (C_T d), ln k0 = k2 / V0.  Illustrative device: (30.41, 2.42e13, 304.1).
+        k2 = B d, k1 = S A B / (C_T d), ln k0 = k2 / V0; see :class:`FNDAMDevice` for the values of the
+        illustrative device.
         """
         ln_k0, ln_k1, k2 = self.log_constants()
         return ln_k0, float(np.exp(ln_k1)), k2
@@ -181,7 +193,7 @@ def _time(t):
 
 
 def oxide_voltage(t, device=None):
-    """Closed-form oxide voltage V(t) = k2 / ln(k1 t + k0) (science.md section 3, equation (2)).
+    """Closed-form oxide voltage V(t) = k2 / ln(k1 t + k0) (docs/science.md section 3, equation (2)).
 
     Parameters
     ----------
@@ -251,7 +263,7 @@ def tunneling_current(t, device=None):
     """Tunneling current I(t) = C_T |dV/dt| = C_T (k1/k2) V^2 / (k1 t + k0)  [A].
 
     From (1) and (2): exp(-k2/V(t)) = 1/(k1 t + k0), so I = C_T (k1/k2) V^2 exp(-k2/V), evaluated as
-    exp(ln k1 - k2/V).  At late times I ~ C_T V^2 / (k2 t): the current falls as ~1/t (science.md
+    exp(ln k1 - k2/V).  At late times I ~ C_T V^2 / (k2 t): the current falls as ~1/t (docs/science.md
     section 3).
 
     Parameters
@@ -265,13 +277,27 @@ def tunneling_current(t, device=None):
     -------
     float or numpy.ndarray
         Current [A], same shape as ``t``.
+
+    Examples
+    --------
+    The illustrative element at 1 s and after a year: below 1e-21 A, a few electrons per hour
+    (docs/science.md section 2, validity):
+
+    >>> from physics.constants import YEAR
+    >>> f"{tunneling_current(1.0):.3g} A", f"{tunneling_current(YEAR):.3g} A"
+    ('1.86e-14 A', '4.17e-22 A')
     """
     device = device or FNDAMDevice()
     return as_output(_current(_time(t), device))
 
 
 def electron_rate(t, device=None):
-    """Electrons tunneling per second, I(t) / q [1/s]; see :func:`tunneling_current`."""
+    """Electrons tunneling per second, I(t) / q [1/s]; see :func:`tunneling_current`.
+
+    >>> from physics.constants import YEAR
+    >>> f"{electron_rate(1.0):.3g}", round(electron_rate(YEAR) * 3600, 1)  # [1/s] at 1 s, [1/h] at 1 year
+    ('1.16e+05', 9.4)
+    """
     device = device or FNDAMDevice()
     return as_output(_current(_time(t), device) / c.Q)
 
@@ -338,7 +364,12 @@ def time_to_voltage(v, device=None):
 
     Notes
     -----
-    science.md section 3 (inverse of equation (2)).
+    docs/science.md section 3 (inverse of equation (2)).
+
+    Examples
+    --------
+    >>> round(time_to_voltage(8.0))  # the illustrative element falls from 10 V to 8 V in ~22 minutes
+    1330
     """
     device = device or FNDAMDevice()
     v0 = device.initial_voltage
@@ -351,7 +382,7 @@ def retention_time(voltage_loss, age, device=None):
     """Time an element of a given age takes to lose ``voltage_loss`` more volts [s].
 
     t_ret = (exp(k2/(V(age) - dV)) - exp(k2/V(age))) / k1: retention improves with age because the
-    current falls as ~1/t (science.md section 3).
+    current falls as ~1/t (docs/science.md section 3).
 
     Parameters
     ----------
@@ -366,6 +397,13 @@ def retention_time(voltage_loss, age, device=None):
     -------
     float or numpy.ndarray
         Retention time [s]; ``inf`` beyond ~1.8e308 s or when V(age) <= voltage_loss.
+
+    Examples
+    --------
+    Losing 10 mV takes 4.2 s at age 100 s and 542 s at age 1e4 s (100x older, ~130x longer):
+
+    >>> [round(float(r), 1) for r in retention_time(0.01, [1e2, 1e4])]
+    [4.2, 541.8]
     """
     device = device or FNDAMDevice()
     dv = check_range("voltage_loss", voltage_loss, 0.0, 1.0, "V", low_inclusive=False)
@@ -386,9 +424,9 @@ def pulse_update(t, device=None, delta=PULSE_AMPLITUDE, duration=PULSE_WIDTH):
 
         dV = [k2 / ln(k1 tau + exp(k2/(V(t) + delta))) - delta] - V(t + tau)   (< 0),
 
-    whose small-pulse limit is dV ~ -tau [f(V + delta) - f(V)], f = I/C_T (science.md section 4).  The
-    same pulse moves the element less and less as it ages (roughly 1/t).  Pulse amplitude and width
-    are [open] (the paper's are not known); the defaults are illustrative.
+    whose small-pulse limit is dV ~ -tau [f(V + delta) - f(V)], f = I/C_T (docs/science.md
+    section 4).  The same pulse moves the element less and less as it ages (roughly 1/t).  Pulse
+    amplitude and width are [open] (the paper's are not known); the defaults are illustrative.
 
     Parameters
     ----------
@@ -406,6 +444,18 @@ def pulse_update(t, device=None, delta=PULSE_AMPLITUDE, duration=PULSE_WIDTH):
     float or numpy.ndarray
         Voltage change [V], <= 0 (the pulse removes extra electrons from the floating gate); a pulse
         that would drive the oxide voltage below 1 mV leaves it at 1 mV (see :func:`pulse_step`).
+
+    Examples
+    --------
+    The illustrative pulse (0.3 V, 0.1 s) at age 100 s, in mV, and the log-log slope of its effect
+    against age from 1e2 to 1e5 s:
+
+    >>> round(pulse_update(100.0) * 1e3, 3)
+    -0.611
+    >>> import numpy as np
+    >>> ages = np.geomspace(1e2, 1e5, 13)
+    >>> round(float(np.polyfit(np.log(ages), np.log(-pulse_update(ages)), 1)[0]), 3)
+    -0.955
     """
     device = device or FNDAMDevice()
     delta = check_range("delta", delta, 0.0, DELTA_MAX, "V")

@@ -3,7 +3,7 @@
 * ``float``: ideal float SGD with the 1/t learning rate eta_k = eta0 k0 / (k0 + k);
 * ``fndam``: a :class:`physics.synapse.SynapseArray`; the learner asks for eta0 x (-gradient) and the
   device physics shrinks the pulses ~1/age, which is the same schedule with k0 = start_age / step_seconds
-  (science.md section 4); the readout adds noise and ADC quantisation;
+  (docs/science.md section 4); the readout adds noise and ADC quantisation;
 * ``static-<b>bit``: a symmetric fixed-point memory of b bits over [-weight_range, weight_range],
   written with the float schedule and rounded to the nearest level (updates below half a level are
   lost) or, with ``static_rounding="stochastic"``, up or down at random with the probabilities that
@@ -14,7 +14,12 @@ for good, while the read-out difference is ~(V^2/k2)(z_minus - z_plus)/(k1 t).  
 therefore delivers ~dw t0/t_j and then decays as t_j/t, so w(t) ~ (t0/t) sum_j dw_j
 = -eta0 k0/(k0 + k) sum_j g_j: a running average of the gradients (dual averaging), whose fixed point
 is the L2-regularised optimum with lambda = 1/(eta0 k0), while float SGD with the same 1/t schedule
-heads for the unregularised one.  With the defaults lambda is 0.01 (2-D) and 0.03 (64-D).
+heads for the unregularised one.  With the defaults (k0 = 100 s / 0.1 s = 1000) lambda is 0.01 (2-D)
+and 0.033 (64-D):
+
+>>> from physics.learning import LEARNING_RATES
+>>> {task: round(1.0 / (eta0 * 1000), 3) for task, eta0 in LEARNING_RATES.items()}
+{'2d': 0.01, '64d': 0.033}
 
 Every memory sees the same samples in the same order, one sample per step (batch size 1).  The run is a
 :class:`LearningRun` that the dashboard advances a chunk of steps at a time; :func:`train` runs it to the
@@ -54,9 +59,10 @@ def make_task(task="2d", n_samples=2000, seed=0):
     """Generate a synthetic task in code (fixed seed, so every memory sees the same data).
 
     * ``"2d"``: two Gaussian classes with unit covariance and means +-(1, 0.5): overlapping, the Bayes
-      accuracy is Phi(|mu|) = 0.869.
+      accuracy is Phi(|mu|) = 0.868 (see the example).
     * ``"64d"``: x ~ N(0, I_64), labels from a logistic teacher y ~ Bernoulli(sigmoid(3 u.x)), |u| = 1,
-      so the teacher itself scores ~0.80 (label noise).
+      so the teacher itself scores E[sigmoid(3 |u.x|)] = 0.836 on average (label noise; see the
+      example).
 
     Parameters
     ----------
@@ -70,6 +76,20 @@ def make_task(task="2d", n_samples=2000, seed=0):
     Returns
     -------
     Task
+
+    Examples
+    --------
+    >>> import math
+    >>> round(0.5 * (1.0 + math.erf(math.hypot(1.0, 0.5) / math.sqrt(2.0))), 3)  # Bayes, "2d"
+    0.868
+    >>> import numpy as np
+    >>> z = np.linspace(-10.0, 10.0, 20001)  # u.x ~ N(0, 1)
+    >>> density = np.exp(-z * z / 2) / np.sqrt(2 * np.pi)
+    >>> round(float(np.trapezoid(density * _sigmoid(3.0 * np.abs(z)), z)), 3)  # teacher, "64d"
+    0.836
+    >>> task = make_task("64d", 100)
+    >>> task.x_train.shape, task.x_test.shape
+    ((100, 65), (2000, 65))
     """
     check_choice("task", task, TASKS)
     n = int(check_range("n_samples", n_samples, 1, 1e6))

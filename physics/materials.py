@@ -2,7 +2,13 @@
 
 The barrier height ``phi`` is the conduction-band offset from the emitter Fermi level (n+ poly-Si
 or n-well, treated as metal-like) to the SiO2 conduction band [eV]; ``mass_ratio`` is the
-effective electron mass in the oxide, m*/m0.  Sources are those of ``shared/science.md`` section 1.
+effective electron mass in the oxide, m*/m0.  Sources: docs/science.md section 1 (and section 2
+for the FN coefficients each set gives).  :data:`DEFAULT_OXIDE` is the one place the default oxide of
+every physics function and of the FN-DAM element is declared:
+
+>>> from physics.materials import DEFAULT_OXIDE
+>>> DEFAULT_OXIDE.barrier_height_eV, DEFAULT_OXIDE.mass_ratio, DEFAULT_OXIDE.eps_r
+(3.2, 0.42, 3.9)
 """
 
 from dataclasses import dataclass
@@ -55,6 +61,6 @@ OXIDES = {p.name: p for p in (SIO2_CHANANA, SIO2_WEINBERG, SIO2_JIN)}
 DEFAULT_OXIDE = SIO2_CHANANA
 
 #: Static (3.9) and optical (2.15) relative permittivity of SiO2: which one governs the image
-#: force on a tunneling electron is an open assumption (science.md section 2).
+#: force on a tunneling electron is an open assumption (docs/science.md section 2).
 SIO2_EPS_STATIC = 3.9
 SIO2_EPS_OPTICAL = 2.15

@@ -1,4 +1,4 @@
-"""Differential FN-DAM synapses: one pair, and a vectorised array of N pairs (science.md section 4).
+"""Differential FN-DAM synapses: one pair, and a vectorised array of N pairs (docs/science.md section 4).
 
 Weight definition (an open choice, the paper's normalisation is [open]):
 
@@ -7,10 +7,10 @@ Weight definition (an open choice, the paper's normalisation is [open]):
 the differential oxide voltage of the pair, read against a per-synapse zero point ``V_offset``
 recorded once when learning starts (auto-zero).  Why the differential voltage: it is what a
 differential readout of the two floating gates measures, and the common-mode decay of the two
-elements, ~0.7 V per decade of age, cancels in it (science.md section 4; US 2025/0371330).  What is
-left decays slowly: with z = exp(k2/V) a linear clock (dz/dt = k1), a matched pair keeps
-z_minus - z_plus constant, so V_plus - V_minus ~ (V^2/k2) (z_minus - z_plus) / (k1 t) falls as ~1/t,
-a weight decay that weakens with age.
+elements, ~0.5 V per decade of age early on, cancels in it (docs/science.md section 4;
+US 2025/0371330).  What is left decays slowly: with z = exp(k2/V) a linear clock (dz/dt = k1), a
+matched pair keeps z_minus - z_plus constant, so V_plus - V_minus ~ (V^2/k2) (z_minus - z_plus) /
+(k1 t) falls as ~1/t, a weight decay that weakens with age.
 
 Updates: the learner asks for signed weight changes; a pulse can only lower an element's voltage, so
 a positive change pulses the *minus* element and a negative change the *plus* element.  The pulse has
@@ -104,7 +104,8 @@ def differential_voltage(t, device_plus=None, device_minus=None):
     """Free decay of one pair's differential voltage V_plus(t) - V_minus(t) [V] (no updates).
 
     Both elements follow V(t) = k2 / ln(k1 t + k0) (:func:`physics.fndam.oxide_voltage`); with matched
-    k1, k2 the difference decays ~1/t while each element loses ~0.7 V per decade.
+    k1, k2 the difference decays ~1/t while each element loses ~ln(10) V^2/k2 per decade (0.52 V from
+    100 s to 1000 s for the illustrative device, docs/science.md section 3).
 
     Parameters
     ----------
@@ -118,6 +119,14 @@ def differential_voltage(t, device_plus=None, device_minus=None):
     -------
     float or numpy.ndarray
         V_plus - V_minus [V].
+
+    Examples
+    --------
+    The 100 mV the default pair starts with, at 100 s and at 1000 s (in mV): ten times older, about
+    eleven times smaller (log-log slope -1 - 2V/k2 ~ -1.04):
+
+    >>> [round(float(v) * 1e3, 4) for v in differential_voltage([0.0, 1e2, 1e3])]
+    [100.0, 0.5742, 0.051]
     """
     device_plus = device_plus or FNDAMDevice()
     device_minus = device_minus or FNDAMDevice(initial_voltage=9.9)
@@ -128,7 +137,11 @@ def readout_sigma(params):
     """RMS error of one weight readout [V]: readout noise and ADC quantisation, sqrt(s_r^2 + LSB^2/12).
 
     The kT/C noise of the floating gate is not added: an isolated gate is never reset, so kT/C is not
-    resampled at each read (it is a physical anchor in :mod:`physics.energy`).
+    resampled at each read (it is a physical anchor in :mod:`physics.energy`).  The shot noise of the
+    tunneling electrons is not modelled either (docs/science.md section 7).
+
+    >>> round(readout_sigma(SynapseParameters()) * 1e6, 1)  # 100 uV noise, 12-bit ADC over +-0.5 V [uV]
+    122.3
     """
     return float(np.sqrt(params.readout_noise**2 + params.adc_step**2 / 12.0))
 
@@ -139,8 +152,8 @@ def effective_bits(t, params=None, device=None):
     step(t) is the larger of the update moved by the reference pulse at age ``t``
     (:func:`physics.fndam.pulse_update`, shrinking ~1/t) and the smallest step the readout resolves,
     sqrt(12) x :func:`readout_sigma` (the step whose quantisation noise equals the readout noise).
-    Resolution therefore grows by ~log2(10) = 3.3 bits per decade of age until the readout floor; the
-    paper reports up to 14 bits (science.md section 1).
+    Resolution therefore grows by ~3 bits per decade of age (log2(10) = 3.3 for an exact 1/t) until the
+    readout floor; the preprint abstract reports up to 14 bits (docs/science.md section 1).
 
     Parameters
     ----------
@@ -155,6 +168,13 @@ def effective_bits(t, params=None, device=None):
     -------
     float or numpy.ndarray
         Effective number of bits [-].
+
+    Examples
+    --------
+    With the illustrative defaults the readout floor (11.2 bits) is reached before 1000 s:
+
+    >>> effective_bits([1.0, 10.0, 100.0, 1000.0]).round(2).tolist()
+    [5.12, 7.58, 10.68, 11.2]
     """
     params = params or SynapseParameters()
     device = device or FNDAMDevice()
@@ -237,7 +257,7 @@ class SynapseArray:
         ``pulse_amplitude`` and width |dw| x ``seconds_per_weight`` (at most ``dt``: a pulse cannot
         outlast its step).  The pulsed element follows :func:`physics.fndam.pulse_step` then free
         tunneling for the rest of the step; the other follows free tunneling.  Energy: the extra charge
-        C_T |dV| moved by each pulse crosses the tunneling voltage, E = C_T |dV| V_tun (science.md
+        C_T |dV| moved by each pulse crosses the tunneling voltage, E = C_T |dV| V_tun (docs/science.md
         section 4).
 
         Parameters

@@ -1,4 +1,4 @@
-"""Barrier profiles: shape, the FN/direct boundary, tunneling distance (science.md section 2)."""
+"""Barrier profiles: shape, the FN/direct boundary, tunneling distance (docs/science.md section 2)."""
 
 import numpy as np
 import pytest
@@ -20,7 +20,7 @@ def test_oxide_field_units():
 
 @pytest.mark.parametrize(("field_mv_cm", "expected_nm"), [(10.0, 3.20), (8.0, 4.00)])
 def test_tunneling_distance_published(field_mv_cm, expected_nm):
-    # science.md: x_t = phi/(qE) = 3.20 nm at 10 MV/cm, 4.00 nm at 8 MV/cm for 3.2 eV (3 digits).
+    # docs/science.md section 2: x_t = phi/(qE) = 3.20 nm at 10 MV/cm, 4.00 nm at 8 MV/cm for 3.2 eV.
     assert tunneling_distance(field_mv_cm * c.MV_PER_CM) * 1e9 == pytest.approx(expected_nm, abs=5e-3)
 
 

@@ -66,7 +66,7 @@ def test_science_md_rule_of_thumb_100_ff_1_mv_10_v_is_1_fj():
 
 def test_energy_per_flop_values_of_science_md():
     values = list(energy.E_FLOP.values())
-    # science.md quotes 3 significant figures: 0.5% tolerance.
+    # docs/science.md section 5 quotes 3 significant figures: 0.5% tolerance.
     assert values[0] == pytest.approx(1.28e-12, rel=5e-3)
     assert values[1] == pytest.approx(0.71e-12, rel=5e-3)
     assert values[2] == pytest.approx(14.8e-12, rel=5e-3)
@@ -78,7 +78,8 @@ def test_conventional_update_is_5_nj():
 
 @pytest.mark.parametrize(("batch", "published"), [(1, 670.0), (32, 22.0), (1024, 1.7), (4e6, 1.0)])
 def test_saving_against_batch_size_reproduces_science_md(batch, published):
-    # Same assumptions as science.md: 1.28 pJ/FLOP, 5.12 nJ conventional, 5 fJ FN-DAM, write swap only.
+    # Same assumptions as docs/science.md section 5: 1.28 pJ/FLOP, 5.12 nJ conventional, 5 fJ FN-DAM,
+    # write swap only.  The table there is quoted to ~2 figures ("~670x" for 666.2): 10 % tolerance.
     ratio = energy.saving_ratio(1e9, 1e12, batch)
     assert ratio == pytest.approx(published, rel=0.10)
 

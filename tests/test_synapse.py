@@ -24,7 +24,7 @@ def test_pair_difference_decays_as_about_one_over_t():
     dv = differential_voltage(t)
     assert np.all(dv > 0)
     assert np.all(np.diff(dv) < 0)
-    # dV ~ (V^2/k2) (z_minus - z_plus) / (k1 t): slope -1 - 2V/k2 ~ -1.04 (science.md section 4).
+    # dV ~ (V^2/k2) (z_minus - z_plus) / (k1 t): slope -1 - 2V/k2 ~ -1.04 (docs/science.md section 4).
     slope = np.polyfit(np.log(t), np.log(dv), 1)[0]
     assert -1.1 <= slope <= -0.9
 

@@ -1,4 +1,4 @@
-"""Tunneling currents against science.md's published/computed values and independent methods."""
+"""Tunneling currents against the values of docs/science.md section 2 and independent methods."""
 
 import numpy as np
 import pytest
@@ -17,7 +17,7 @@ from physics.tunneling import (
 KAPPA = np.sqrt(2.0 * c.M0 * c.Q) / c.HBAR  # kappa = KAPPA sqrt(m_r (U - E)[eV]) [1/m]
 
 
-# science.md section 2 table: A to 4 digits, B to 4 digits, J(10 MV/cm) to 2-3 digits.  Tolerances
+# docs/science.md section 2 table: A to 4 digits, B to 4 digits, J(10 MV/cm) to 2-3 digits.  Tolerances
 # are the rounding of the printed figure: 1e-3 for A and B, 1 % for 1.13e-3 and 9.5e-5, 3 % for 1.8e-4.
 @pytest.mark.parametrize(
     ("phi", "m_r", "a", "b", "j_cm2", "j_rel"),
@@ -46,9 +46,9 @@ def test_fn_current_is_vectorised_and_zero_at_zero_field():
 @pytest.mark.parametrize("field_mv_cm", [6.0, 8.0, 10.0, 12.0])
 @pytest.mark.parametrize("n_samples", [2, 5, 50, 500])
 def test_wkb_through_sampled_triangle_equals_fn_exponent(field_mv_cm, n_samples):
-    # At the Fermi level the WKB integral through the triangle is exactly B/E (science.md).  The
-    # segment-wise closed-form integral is exact for a linear band on any grid, so the grid
-    # convergence here is flat: every grid, 2 to 500 samples, is within 1e-4 (and in fact ~1e-12).
+    # At the Fermi level the WKB integral through the triangle is exactly B/E (docs/science.md
+    # section 2).  The segment-wise closed-form integral is exact for a linear band on any grid, so the
+    # grid convergence here is flat: every grid, 2 to 500 samples, is within 1e-4 (in fact ~1e-12).
     d = 12e-9
     field = field_mv_cm * c.MV_PER_CM
     x = np.linspace(0.0, d, n_samples)
