@@ -18,26 +18,19 @@ Prints medians; no asserts.
 
 import os
 import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "ui"))
-from ui_helpers import (  # noqa: E402
-    CHROMIUM,
-    CHROMIUM_ARGS,
+from dashboard.testing import (
+    chromium,
     data_fingerprint,
-    free_port,
+    has_plot_data,
     open_view,
-    responds,
+    serve_app,
     type_value,
-    wait_until,
+    wait_for_data_change,
 )
 
-PORT = free_port()
-URL = f"http://localhost:{PORT}/"
 LATENCY_REPEATS = 7
 
 
@@ -55,19 +48,12 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def has_plot_data(page):
-    try:
-        return data_fingerprint(page)[1] > 0
-    except Exception:  # the page is still loading BokehJS
-        return False
-
-
-def load_together(browser, n, timeout=120.0):
+def load_together(browser, url, n, timeout=120.0):
     """Request ``n`` pages at once; return (seconds to plotted data per page, pages that failed, pages)."""
     pages = [browser.new_page() for _ in range(n)]
     start = time.perf_counter()
     for page in pages:
-        page.goto(URL, wait_until="commit")  # returns once the request is answered: all load together
+        page.goto(url, wait_until="commit")  # returns once the request is answered: all load together
     done = {}
     while len(done) < n and time.perf_counter() - start < timeout:
         for i, page in enumerate(pages):
@@ -84,7 +70,7 @@ def voltage_latency(page, volts):
         before = data_fingerprint(page)
         start = time.perf_counter()
         type_value(page, "oxide_voltage", v)
-        wait_until(lambda b=before: data_fingerprint(page) != b, timeout=60, interval=0.01)
+        wait_for_data_change(page, before, timeout=60_000, settle=False, interval=10)
         samples.append(time.perf_counter() - start)
     return statistics.median(samples)
 
@@ -101,50 +87,39 @@ def seconds_until_idle(pid, timeout=60.0):
 
 
 def main(n):
-    from playwright.sync_api import sync_playwright
+    with serve_app() as (url, server), chromium() as browser:
+        alone, _, pages = load_together(browser, url, 1)  # also warms the server up
+        for page in pages:
+            page.close()
+        alone, _, pages = load_together(browser, url, 1)
+        seconds_until_idle(server.pid)
+        base, cpu = rss_mb(server.pid), cpu_seconds(server.pid)
+        times, failed, pages = load_together(browser, url, n)
+        seconds_until_idle(server.pid)
+        per_session = (rss_mb(server.pid) - base) / n
+        cpu = (cpu_seconds(server.pid) - cpu) / n
+        print(f"{n} pages at once: plotted data after median {statistics.median(times):.1f} s, "
+              f"slowest {max(times):.1f} s, {failed} never (one page alone: {alone[0]:.1f} s; the "
+              f"{n} renderers share this machine's cores with the server)")
+        print(f"server per session: {cpu:.2f} s of CPU to serve a page with its open view "
+              f"(one core: ~{1 / cpu:.0f} pages per second), +{per_session:.1f} MB resident "
+              f"({base:.0f} MB with one session)")
 
-    server = subprocess.Popen([str(Path(sys.executable).with_name("fndam-explorer")), "serve", "--port",
-                               str(PORT)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_until(lambda: responds(URL), timeout=60)
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            alone, _, pages = load_together(browser, 1)  # also warms the server up
-            for page in pages:
-                page.close()
-            alone, _, pages = load_together(browser, 1)
-            seconds_until_idle(server.pid)
-            base, cpu = rss_mb(server.pid), cpu_seconds(server.pid)
-            times, failed, pages = load_together(browser, n)
-            seconds_until_idle(server.pid)
-            per_session = (rss_mb(server.pid) - base) / n
-            cpu = (cpu_seconds(server.pid) - cpu) / n
-            print(f"{n} pages at once: plotted data after median {statistics.median(times):.1f} s, "
-                  f"slowest {max(times):.1f} s, {failed} never (one page alone: {alone[0]:.1f} s; the "
-                  f"{n} renderers share this machine's cores with the server)")
-            print(f"server per session: {cpu:.2f} s of CPU to serve a page with its open view "
-                  f"(one core: ~{1 / cpu:.0f} pages per second), +{per_session:.1f} MB resident "
-                  f"({base:.0f} MB with one session)")
+        for page in pages[2:]:
+            page.close()  # the latency is measured with two pages: the browser's load stays small
+        seconds_until_idle(server.pid)
+        idle = voltage_latency(pages[0], [8.0 + 0.5 * i for i in range(LATENCY_REPEATS)])
+        player = pages[1]
+        open_view(player, "Synapse learning")
+        type_value(player, "n_steps", 10000)
+        player.get_by_role("button", name="Play", exact=True).click()
+        busy = voltage_latency(pages[0], [12.0 - 0.5 * i for i in range(LATENCY_REPEATS)])
+        print(f"browser control-to-update (median of {LATENCY_REPEATS}): {idle * 1e3:.0f} ms idle, "
+              f"{busy * 1e3:.0f} ms while one other session plays training ({busy / idle:.1f}x)")
 
-            for page in pages[2:]:
-                page.close()  # the latency is measured with two pages: the browser's load stays small
-            seconds_until_idle(server.pid)
-            idle = voltage_latency(pages[0], [8.0 + 0.5 * i for i in range(LATENCY_REPEATS)])
-            player = pages[1]
-            open_view(player, "Synapse learning")
-            type_value(player, "n_steps", 10000)
-            player.get_by_role("button", name="Play", exact=True).click()
-            busy = voltage_latency(pages[0], [12.0 - 0.5 * i for i in range(LATENCY_REPEATS)])
-            print(f"browser control-to-update (median of {LATENCY_REPEATS}): {idle * 1e3:.0f} ms idle, "
-                  f"{busy * 1e3:.0f} ms while one other session plays training ({busy / idle:.1f}x)")
-
-            player.close()
-            pages[0].close()
-            print(f"after the pages close the server is idle in {seconds_until_idle(server.pid):.1f} s")
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+        player.close()
+        pages[0].close()
+        print(f"after the pages close the server is idle in {seconds_until_idle(server.pid):.1f} s")
 
 
 if __name__ == "__main__":

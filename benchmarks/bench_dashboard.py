@@ -14,9 +14,7 @@ median control-to-update <= 100 ms).
 
 import logging
 import statistics
-import sys
 import time
-from pathlib import Path
 
 import holoviews as hv
 import numpy as np
@@ -28,6 +26,7 @@ from panel.io.state import set_curdoc
 
 from dashboard.app import create_app
 from dashboard.state.session import SessionState
+from dashboard.testing import HAS_PLOT_DATA_JS, chromium, free_port
 from dashboard.views.band import BandView
 from dashboard.views.current import CurrentView
 from dashboard.views.energy import EnergyView
@@ -35,9 +34,6 @@ from dashboard.views.learning import LearningView
 from dashboard.views.memory import MemoryView
 from dashboard.views.notice import Notice
 from dashboard.views.plotting import batched
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "ui"))
-from ui_helpers import CHROMIUM, CHROMIUM_ARGS, free_port
 
 REPEATS = 7
 
@@ -79,28 +75,18 @@ def build_band_view():
     in_document(BandView(session.band, Notice()).__panel__())
 
 
-#: True once a plot on the page has data (a Bokeh data source with a non-empty column).
-_HAS_PLOT_DATA = """() => window.Bokeh && Bokeh.documents.length > 0 && Bokeh.documents.some(doc =>
-  [...doc.all_models].some(m => m.data && m.selected &&
-    Object.values(m.data instanceof Map ? Object.fromEntries(m.data) : m.data).some(c => c.length > 0)))"""
-
-
 def time_to_first_plot(port):
     """Median seconds from page request to plotted data in headless Chromium, for each app."""
-    from playwright.sync_api import sync_playwright
-
     times = {"app": [], "minimal": []}
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         for _ in range(REPEATS):
             for name in times:
                 page = browser.new_page()
                 start = time.perf_counter()
                 page.goto(f"http://localhost:{port}/{name}")
-                page.wait_for_function(_HAS_PLOT_DATA, timeout=60_000)
+                page.wait_for_function(HAS_PLOT_DATA_JS, timeout=60_000)
                 times[name].append(time.perf_counter() - start)
                 page.close()
-        browser.close()
     return times
 
 

@@ -7,13 +7,8 @@ Run: .venv/bin/python benchmarks/bench_fndam.py
 3. a 1e5-synapse array stepped 100 times (target: < 1 s).
 """
 
-import sys
-from pathlib import Path
-
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).parent))
-from _timing import median_seconds
+from _timing import median_seconds  # benchmarks/, first on sys.path when a script here runs
 
 from physics.fndam import FNDAMDevice, advance, oxide_voltage, oxide_voltage_ode
 from physics.synapse import SynapseArray

@@ -5,13 +5,8 @@ same number of values in the same run (target <= 3x), the Tsu-Esaki current for 
 (target < 100 ms for WKB).
 """
 
-import sys
-from pathlib import Path
-
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).parent))
-from _timing import median_seconds
+from _timing import median_seconds  # benchmarks/, first on sys.path when a script here runs
 
 from physics.tunneling import current_density, fn_current_density
 
