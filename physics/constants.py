@@ -36,7 +36,8 @@ FN_B = 8.0 * math.pi * math.sqrt(2.0 * M0) * Q**1.5 / (3.0 * Q * H)
 #: Schottky constant e^3/(4 pi eps0) for the image-force reduction, f = c_S^2 F/phi^2 [eV^2 V^-1 m].
 SCHOTTKY_C2 = Q / (4.0 * math.pi * EPS0)
 
-DAY = 86400.0  #: one day [s]
+HOUR = 3600.0  #: one hour [s]
+DAY = 24.0 * HOUR  #: one day [s]
 YEAR = 365.25 * DAY  #: one Julian year (365.25 days) [s], the year of "V(1 year)" in docs/science.md
 
 MV_PER_CM = 1e8  #: 1 MV/cm in V/m (FN fields are quoted in MV/cm)

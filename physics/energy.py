@@ -27,7 +27,7 @@ from physics.validation import as_output, check_choice, check_positive, check_ra
 E_FLOP = {
     "A100 (400 W / 312 TFLOPS)": 400.0 / 312e12,
     "H100 (700 W / 989 TFLOPS)": 700.0 / 989e12,
-    "GPT-3 all-in (1,287 MWh / 3.14e23 FLOP)": 1287e6 * 3600.0 / 3.14e23,
+    "GPT-3 all-in (1,287 MWh / 3.14e23 FLOP)": 1287e6 * c.HOUR / 3.14e23,
 }
 E_FLOP_DEFAULT = E_FLOP["A100 (400 W / 312 TFLOPS)"]  #: 1.28 pJ/FLOP
 
@@ -214,7 +214,7 @@ def training_energy(n_params, samples, batch_size, *, e_flop=E_FLOP_DEFAULT,
     >>> [round(e * 1e12, 2) for e in E_FLOP.values()]
     [1.28, 0.71, 14.76]
     >>> gpt3 = E_FLOP["GPT-3 all-in (1,287 MWh / 3.14e23 FLOP)"]
-    >>> round(training_energy(175e9, 300e9, 3.2e6, e_flop=gpt3).compute / 3.6e9)  # [MWh]
+    >>> round(training_energy(175e9, 300e9, 3.2e6, e_flop=gpt3).compute / (1e6 * c.HOUR))  # [MWh]
     1291
     """
     n = check_range("n_params", n_params, 1.0, 1e15)
@@ -240,8 +240,8 @@ def saving_ratio(n_params, samples, batch_size, *, e_flop=E_FLOP_DEFAULT,
 
     Both sides keep the same compute (6 N D e_flop) and no hold term; only the write energy per
     parameter update changes.  Per parameter the ratio is (6 B e_flop + e_conv) / (6 B e_flop + e_fn):
-    it depends on the batch size, not on N (docs/science.md section 5: B = 1 ~670x, 32 ~22x, 1024 ~1.7x,
-    4e6 ~1.0x with 1.28 pJ/FLOP, 5.12 nJ and 5 fJ).
+    it depends on the batch size, not on N (docs/science.md section 5: B = 1 666x, 32 22x, 1024 1.65x,
+    4e6 1.0x with 1.28 pJ/FLOP, 5.12 nJ and 5 fJ).
 
     Parameters
     ----------

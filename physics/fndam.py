@@ -294,8 +294,8 @@ def tunneling_current(t, device=None):
 def electron_rate(t, device=None):
     """Electrons tunneling per second, I(t) / q [1/s]; see :func:`tunneling_current`.
 
-    >>> from physics.constants import YEAR
-    >>> f"{electron_rate(1.0):.3g}", round(electron_rate(YEAR) * 3600, 1)  # [1/s] at 1 s, [1/h] at 1 year
+    >>> from physics.constants import HOUR, YEAR
+    >>> f"{electron_rate(1.0):.3g}", round(electron_rate(YEAR) * HOUR, 1)  # [1/s] at 1 s, [1/h] at 1 year
     ('1.16e+05', 9.4)
     """
     device = device or FNDAMDevice()

@@ -2,7 +2,13 @@
 
 A value outside its documented domain raises ``ValueError`` whose message names the argument,
 the allowed range with its unit, and what was given, so a notebook user or the dashboard can show
-it as it is.
+it as it is:
+
+>>> from physics.fndam import FNDAMDevice
+>>> FNDAMDevice(oxide_thickness=200e-9)
+Traceback (most recent call last):
+    ...
+ValueError: oxide_thickness must be a real number in [5e-10, 1e-07] m; got 2e-07
 """
 
 import numpy as np

@@ -24,5 +24,6 @@ def test_schottky_constant():
 def test_units():
     assert c.MV_PER_CM == 1e8
     assert c.A_PER_CM2 == 1e4
-    assert c.DAY == 24 * 3600.0
+    assert c.HOUR == 3600.0
+    assert c.DAY == 86400.0
     assert c.YEAR == 31_557_600.0  # the Julian year, 365.25 days
