@@ -1,0 +1,135 @@
+"""Helpers of the view tier: every view built into a Bokeh document on the server side, as Panel's own
+pane tests do (``pn.panel(view).get_root(Document())``), driven through its widgets, and read back as
+the summary text and the data of every ColumnDataSource. No browser, no server."""
+
+import numpy as np
+import panel as pn
+import param
+from bokeh.document import Document
+from bokeh.models import BoxAnnotation, ColumnDataSource, Label, Span
+
+import dashboard.views.plotting  # noqa: F401  (selects HoloViews' Bokeh backend, as the app does)
+from dashboard.state.session import SessionState
+
+
+def render(view):
+    """``(doc, root)``: the view's Bokeh model in a fresh document."""
+    doc = Document()
+    return doc, pn.panel(view).get_root(doc)
+
+
+def _column(values):
+    """A data column as a tuple of text: numbers to 9 significant digits (so NaN equals NaN)."""
+    if len(values) and isinstance(values[0], (list, tuple, np.ndarray)):
+        return tuple(_column(v) for v in values)  # a column of arrays (multi-lines, patches)
+    array = np.asarray(values)
+    text = np.char.mod("%.9g", array) if array.dtype.kind == "f" else array.astype(str)
+    return tuple(text.ravel().tolist())
+
+
+#: Annotations drawn from plain properties, not a data source (HoloViews' VLine/HLine, VSpan, Text).
+MARKS = {Span: ("location", "dimension"), BoxAnnotation: ("left", "right", "bottom", "top"),
+         Label: ("x", "y", "text")}
+
+
+def plotted(*roots):
+    """Snapshot of what ``roots`` plot: every ColumnDataSource's data and every marker line, band or
+    label's position; sorted, so independent of model ids and the order Bokeh lists them in."""
+    items = []
+    for root in roots:
+        for source in root.select({"type": ColumnDataSource}):
+            items.append(tuple((key, _column(values)) for key, values in sorted(source.data.items())))
+        for kind, props in MARKS.items():
+            for mark in root.select({"type": kind}):
+                values = ((p, getattr(mark, p)) for p in props)  # not Nodes: "the plot's bottom"
+                items.append(tuple((p, str(v)) for p, v in values if isinstance(v, (int, float, str))))
+    return tuple(sorted(items))
+
+
+def summary_pane(layout):
+    """The Markdown pane with css class ``fndam-summary`` in ``layout``."""
+    (pane,) = [p for p in layout.select(pn.pane.Markdown) if "fndam-summary" in p.css_classes]
+    return pane
+
+
+def summary_text(view):
+    """The summary Markdown the view shows now."""
+    return summary_pane(view._layout).object
+
+
+def shown(view, root):
+    """What the view shows: ``(summary text, plotted data)``."""
+    return summary_text(view), plotted(root)
+
+
+def widget_for(layout, obj, name):
+    """The widget editing ``obj.<name>`` in ``layout``: a number's box, a boolean's checkbox or a
+    selector's menu (found by the css class or label that dashboard.views.controls gives it)."""
+    label = obj.param[name].label
+    for widget in layout.select(pn.widgets.Widget):
+        if {f"box-{name}", f"check-{name}"} & set(widget.css_classes) or (
+                isinstance(widget, pn.widgets.Select) and widget.name == label):
+            return widget
+    raise LookupError(f"no widget for {name!r}")
+
+
+def slider_for(layout, obj, name):
+    """The slider beside a number's box (the box and the slider share one Column)."""
+    box = widget_for(layout, obj, name)
+    (column,) = [c for c in layout.select(pn.Column) if box in c.objects]
+    (slider,) = [w for w in column.objects if isinstance(w, pn.widgets.FloatSlider)]
+    return slider
+
+
+def new_value(obj, name):
+    """A valid value of ``obj.<name>`` other than the current one: the other boolean, the next option,
+    or a number a fifth of its range above (below, at the top) the current one."""
+    p, value = obj.param[name], getattr(obj, name)
+    if isinstance(p, param.Boolean):
+        return not value
+    if isinstance(p, param.Selector):
+        return p.objects[(p.objects.index(value) + 1) % len(p.objects)]
+    lo, hi = p.bounds
+    step = 0.2 * (hi - lo)
+    new = value + step if value + step <= hi else value - step
+    return round(new) if isinstance(p, param.Integer) else round(new, 6)
+
+
+def out_of_range(obj, name):
+    """A number above ``obj.<name>``'s upper bound."""
+    lo, hi = obj.param[name].bounds
+    return hi + (hi - lo)
+
+
+def number_names(obj):
+    """Control names of ``obj``'s numbers (the controls a typed value can reject)."""
+    from dashboard.views.controls import control_names
+    return [n for n in control_names(obj) if isinstance(obj.param[n], param.Number)]
+
+
+def csv_texts(view):
+    """Filename -> CSV text of every download button of the view, as a click would produce it."""
+    return {button.filename: button.callback().getvalue()
+            for button in view._layout.select(pn.widgets.FileDownload)}
+
+
+def preset_changes(preset, parts, ignored=()):
+    """True when preset ``preset`` sets a parameter of one of ``parts`` (other than ``ignored`` names)
+    to other than its default."""
+    from dashboard.state.presets import PRESETS
+    fresh = SessionState()
+    return any(getattr(fresh.part(part), name) != value for part in parts
+               for name, value in PRESETS[preset].get(part, {}).items() if name not in ignored)
+
+
+def set_device(session, notice, name, value):
+    """Set a shared device parameter through a sidebar-like control (the app's ``controls(device)``)."""
+    from dashboard.views.controls import controls
+    widget_for(controls(session.device, notice), session.device, name).value = value
+
+
+def legend(*roots):
+    """Label -> rows plotted, for every legend entry shown (an entry is hidden while its layer is empty)."""
+    from bokeh.models import LegendItem
+    return {item.label.value: sum(len(next(iter(r.data_source.data.values()), ())) for r in item.renderers)
+            for root in roots for item in root.select({"type": LegendItem}) if item.visible}

@@ -1,0 +1,147 @@
+"""Band view in a Bokeh document: each control, the shared device, presets, reset, rejected values, CSV."""
+
+import re
+
+import pytest
+
+from dashboard.state.band import BandState
+from dashboard.state.device import OperatingPoint
+from dashboard.state.presets import PRESETS
+from dashboard.views.band import BandView
+from dashboard.views.controls import control_names
+
+from .helpers import (
+    csv_texts,
+    legend,
+    new_value,
+    number_names,
+    out_of_range,
+    preset_changes,
+    render,
+    set_device,
+    shown,
+    slider_for,
+    summary_text,
+    widget_for,
+)
+
+#: Device parameters the band diagram does not depend on: the diagram is a 0 K picture.
+ZERO_K = {"temperature_K"}
+
+
+@pytest.fixture
+def view(session, notice):
+    return BandView(session.band, notice)
+
+
+def number(view, label):
+    return float(re.search(rf"\*\*{label}\*\* ([\d.]+)", summary_text(view)).group(1))
+
+
+@pytest.mark.parametrize("name", control_names(BandState))
+def test_each_control_changes_the_band_and_the_summary(view, notice, name):
+    if name == "eps_r":
+        view.state.image_force = True  # the permittivity screens the image force: off, it has no effect
+    _, root = render(view)
+    before = shown(view, root)
+    value = new_value(view.state, name)
+    widget_for(view._layout, view.state, name).value = value
+    assert getattr(view.state, name) == value
+    assert notice.text == ""
+    after = shown(view, root)
+    assert after[0] != before[0]
+    assert after[1] != before[1]
+
+
+def test_higher_voltage_gives_a_shorter_tunneling_distance(session, notice, view):
+    render(view)
+    # phi/(qE) at 3.2 eV, 10 V, 12 nm
+    assert number(view, "Tunneling distance") == pytest.approx(3.85, abs=0.005)
+    set_device(session, notice, "oxide_voltage", 12.8)
+    assert number(view, "V_ox now") == 12.8
+    # A triangular barrier: distance phi d / (q V) = 3.2 x 12 / 12.8 = 3.00 nm (sampled on 400 points).
+    assert number(view, "Tunneling distance") == pytest.approx(3.0, abs=0.03)
+
+
+def test_age_lowers_the_voltage_and_widens_the_barrier(view):
+    render(view)
+    distance = number(view, "Tunneling distance")
+    widget_for(view._layout, view.state, "age").value = "1 year"
+    assert number(view, "V_ox now") < 10.0
+    assert number(view, "Tunneling distance") > distance
+
+
+def test_thin_oxide_at_low_voltage_tunnels_directly_without_turning_point(session, notice, view):
+    _, root = render(view)
+    assert "Fowler-Nordheim" in summary_text(view)
+    assert legend(root)["Classical turning point"] == 1
+    set_device(session, notice, "oxide_thickness_nm", 3.0)
+    set_device(session, notice, "oxide_voltage", 2.0)
+    assert "direct tunneling" in summary_text(view)
+    assert number(view, "Tunneling distance") == pytest.approx(3.0, abs=0.01)  # the whole oxide
+    assert "Classical turning point" not in legend(root)  # an empty layer, its entry hidden
+    assert legend(root)["Tunneling path"] == 2
+
+
+@pytest.mark.parametrize("name", control_names(OperatingPoint))
+def test_each_device_parameter_moves_the_band(session, notice, view, name):
+    # A year after programming: the mass enters the band only through the discharge (FN-DAM decay).
+    view.state.age = "1 year"
+    _, root = render(view)
+    before = shown(view, root)
+    set_device(session, notice, name, new_value(session.device, name))
+    assert notice.text == ""
+    assert (shown(view, root)[1] != before[1]) is (name not in ZERO_K)
+
+
+@pytest.mark.parametrize("preset", list(PRESETS))
+def test_each_preset_shows_and_reset_restores(session, view, preset):
+    _, root = render(view)
+    initial = shown(view, root)
+    session.apply_preset(preset)
+    # Just programmed (age 0), the band does not depend on the electron mass: only the decay does.
+    changes = preset_changes(preset, ("device", "band"), ignored={"mass_ratio", *ZERO_K})
+    after = shown(view, root)
+    assert (after[0] != initial[0], after[1] != initial[1]) == (changes, changes)
+    for name in control_names(view.state):  # the widgets follow the preset
+        assert widget_for(view._layout, view.state, name).value == getattr(view.state, name)
+    session.reset()
+    assert shown(view, root) == initial
+
+
+@pytest.mark.parametrize("name", number_names(BandState))
+def test_rejected_typed_value_shows_the_notice_and_keeps_the_band(view, notice, name):
+    view.state.image_force = True
+    _, root = render(view)
+    before, kept = shown(view, root), getattr(view.state, name)
+    box = widget_for(view._layout, view.state, name)
+    box.value = out_of_range(view.state, name)
+    assert view.state.param[name].label in notice.text
+    assert notice.text.endswith(f"kept {kept:g}.")
+    assert getattr(view.state, name) == kept
+    assert box.value == kept
+    assert shown(view, root) == before
+    box.value = new_value(view.state, name)  # the next valid value clears the notice
+    assert notice.text == ""
+    assert shown(view, root) != before
+
+
+def test_slider_release_applies_its_value(view):
+    view.state.image_force = True
+    _, root = render(view)
+    before = shown(view, root)
+    slider = slider_for(view._layout, view.state, "eps_r")
+    slider._process_events({"value": 2.5, "value_throttled": 2.5})  # what a release sends from the browser
+    assert view.state.eps_r == 2.5
+    assert widget_for(view._layout, view.state, "eps_r").value == 2.5
+    assert shown(view, root) != before
+
+
+def test_csv_holds_the_current_band(session, notice, view):
+    before = csv_texts(view)
+    assert list(before) == ["band_diagram.csv"]
+    assert "# oxide_voltage_now_V: 10\n" in before["band_diagram.csv"]
+    set_device(session, notice, "oxide_voltage", 12.8)
+    text = csv_texts(view)["band_diagram.csv"]
+    assert "# oxide_voltage_now_V: 12.8\n" in text
+    assert text.splitlines()[-1] != before["band_diagram.csv"].splitlines()[-1]  # the band's last point
