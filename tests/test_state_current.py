@@ -33,7 +33,7 @@ def test_fitted_slope_of_the_fn_formula_is_minus_b():
     state = SessionState().current
     state.show_wkb = False  # only the FN formula is drawn, so it is the fitted curve
     assert state.fn_plot()["slope_V_per_nm"] == pytest.approx(state.formula_slope_V_per_nm(), rel=1e-6)
-    assert state.formula_slope_V_per_nm() == pytest.approx(-25.34, abs=0.01)  # science.md table
+    assert state.formula_slope_V_per_nm() == pytest.approx(-25.34, abs=0.01)  # B, docs/science.md section 2
 
 
 def test_operating_point_is_shared_with_the_band_view():

@@ -8,7 +8,7 @@ from physics import fndam
 
 
 def test_defaults_reproduce_the_illustrative_device():
-    # science.md section 3: k2 = 304.1 V, k1 = 2.42e13 1/s, ln k0 = 30.41, V(1 year) = 6.324 V.
+    # docs/science.md section 3: k2 = 304.1 V, k1 = 2.42e13 1/s, ln k0 = 30.41, V(1 year) = 6.324 V.
     summary = MemoryState().summary()
     assert summary["k2_V"] == pytest.approx(304.1, abs=0.05)
     assert summary["k1_per_s"] == pytest.approx(2.42e13, rel=5e-3)

@@ -34,7 +34,7 @@ def test_batch_size_sets_the_saving_and_the_link_reproduces_it(page, app_url):
 
     wait_until(sources_in_table, page)
     screenshot(page, "energy_default")
-    # online learning, B = 1: science.md's ~670x
+    # online learning, B = 1: 666x (docs/science.md section 5)
     type_and_check(page, "log10_batch", 0, summary, "saving 666x")
     url = wait_for_query(page, logB="0.0")
     reopen_link(page, url, log10_batch=0.0)

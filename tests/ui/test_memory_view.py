@@ -25,7 +25,7 @@ def test_capacitance_slows_the_decay_and_the_link_reproduces_it(page, app_url):
     # Opened by URL so that, as after the reload below, only this view is built (the data
     # fingerprint covers every plot on the page).
     open_app(page, app_url, "?view=memory")
-    # science.md's illustrative device: V(1 year) = 6.324 V.
+    # docs/science.md section 3, illustrative device: V(1 year) = 6.324 V.
     wait_for_text(page, summary, "1 year 6.324 V")
     screenshot(page, "memory_default")
     # Ten times the capacitance: k1 ten times smaller, the gate holds a higher voltage at one year.
