@@ -17,7 +17,6 @@ from .helpers import (
     number_names,
     out_of_range,
     preset_changes,
-    render,
     set_device,
     shown,
     slider_for,
@@ -29,8 +28,7 @@ from .helpers import (
 ZERO_K = {"temperature_K"}
 
 
-@pytest.fixture
-def view(session, notice):
+def build(session, notice):
     return BandView(session.band, notice)
 
 
@@ -39,10 +37,9 @@ def number(view, label):
 
 
 @pytest.mark.parametrize("name", control_names(BandState))
-def test_each_control_changes_the_band_and_the_summary(view, notice, name):
+def test_each_control_changes_the_band_and_the_summary(view, notice, name, root):
     if name == "eps_r":
         view.state.image_force = True  # the permittivity screens the image force: off, it has no effect
-    _, root = render(view)
     before = shown(view, root)
     value = new_value(view.state, name)
     widget_for(view._layout, view.state, name).value = value
@@ -54,7 +51,6 @@ def test_each_control_changes_the_band_and_the_summary(view, notice, name):
 
 
 def test_higher_voltage_gives_a_shorter_tunneling_distance(session, notice, view):
-    render(view)
     # phi/(qE) at 3.2 eV, 10 V, 12 nm
     assert number(view, "Tunneling distance") == pytest.approx(3.85, abs=0.005)
     set_device(session, notice, "oxide_voltage", 12.8)
@@ -64,15 +60,13 @@ def test_higher_voltage_gives_a_shorter_tunneling_distance(session, notice, view
 
 
 def test_age_lowers_the_voltage_and_widens_the_barrier(view):
-    render(view)
     distance = number(view, "Tunneling distance")
     widget_for(view._layout, view.state, "age").value = "1 year"
     assert number(view, "V_ox now") < 10.0
     assert number(view, "Tunneling distance") > distance
 
 
-def test_thin_oxide_at_low_voltage_tunnels_directly_without_turning_point(session, notice, view):
-    _, root = render(view)
+def test_thin_oxide_at_low_voltage_tunnels_directly_without_turning_point(session, notice, view, root):
     assert "Fowler-Nordheim" in summary_text(view)
     assert legend(root)["Classical turning point"] == 1
     set_device(session, notice, "oxide_thickness_nm", 3.0)
@@ -84,10 +78,9 @@ def test_thin_oxide_at_low_voltage_tunnels_directly_without_turning_point(sessio
 
 
 @pytest.mark.parametrize("name", control_names(OperatingPoint))
-def test_each_device_parameter_moves_the_band(session, notice, view, name):
+def test_each_device_parameter_moves_the_band(session, notice, view, name, root):
     # A year after programming: the mass enters the band only through the discharge (FN-DAM decay).
     view.state.age = "1 year"
-    _, root = render(view)
     before = shown(view, root)
     set_device(session, notice, name, new_value(session.device, name))
     assert notice.text == ""
@@ -95,8 +88,7 @@ def test_each_device_parameter_moves_the_band(session, notice, view, name):
 
 
 @pytest.mark.parametrize("preset", list(PRESETS))
-def test_each_preset_shows_and_reset_restores(session, view, preset):
-    _, root = render(view)
+def test_each_preset_shows_and_reset_restores(session, view, preset, root):
     initial = shown(view, root)
     session.apply_preset(preset)
     # Just programmed (age 0), the band does not depend on the electron mass: only the decay does.
@@ -110,9 +102,8 @@ def test_each_preset_shows_and_reset_restores(session, view, preset):
 
 
 @pytest.mark.parametrize("name", number_names(BandState))
-def test_rejected_typed_value_shows_the_notice_and_keeps_the_band(view, notice, name):
+def test_rejected_typed_value_shows_the_notice_and_keeps_the_band(view, notice, name, root):
     view.state.image_force = True
-    _, root = render(view)
     before, kept = shown(view, root), getattr(view.state, name)
     box = widget_for(view._layout, view.state, name)
     box.value = out_of_range(view.state, name)
@@ -126,9 +117,8 @@ def test_rejected_typed_value_shows_the_notice_and_keeps_the_band(view, notice, 
     assert shown(view, root) != before
 
 
-def test_slider_release_applies_its_value(view):
+def test_slider_release_applies_its_value(view, root):
     view.state.image_force = True
-    _, root = render(view)
     before = shown(view, root)
     slider = slider_for(view._layout, view.state, "eps_r")
     slider._process_events({"value": 2.5, "value_throttled": 2.5})  # what a release sends from the browser

@@ -1,0 +1,121 @@
+"""Memory view in a Bokeh document: each control, the shared device, presets, reset, rejected values,
+the FN-regime warnings, CSV."""
+
+import re
+
+import pytest
+
+from dashboard.state.device import OperatingPoint
+from dashboard.state.memory import MemoryState
+from dashboard.state.presets import PRESETS
+from dashboard.views.controls import control_names
+from dashboard.views.memory import MemoryView
+
+from .helpers import (
+    csv_texts,
+    legend,
+    new_value,
+    number_names,
+    out_of_range,
+    preset_changes,
+    set_device,
+    shown,
+    summary_text,
+    widget_for,
+)
+
+#: The memory's closed form V(t) = k2 / ln(k1 t + k0) is a 0 K law (the device's doc says so).
+ZERO_K = {"temperature_K"}
+#: Retention is plotted against age, not summarized: its criterion changes the plot only.
+PLOT_ONLY = {"retention_loss_mV"}
+FN_END = "q V = phi: the FN closed form ends"
+
+
+def build(session, notice):
+    return MemoryView(session.memory, notice)
+
+
+def k1(view):
+    return float(re.search(r"k1 = S A B / \(C_T d\) = ([\d.e+-]+) 1/s", summary_text(view)).group(1))
+
+
+@pytest.mark.parametrize("name", control_names(MemoryState))
+def test_each_control_changes_the_trajectories(view, notice, name, root):
+    before = shown(view, root)
+    widget_for(view._layout, view.state, name).value = new_value(view.state, name)
+    assert notice.text == ""
+    after = shown(view, root)
+    assert after[1] != before[1]
+    assert (after[0] != before[0]) is (name not in PLOT_ONLY)
+
+
+def test_larger_capacitance_gives_a_smaller_k1(view):
+    before = k1(view)
+    widget_for(view._layout, view.state, "capacitance_fF").value = 2100.0
+    assert k1(view) == pytest.approx(before * 100 / 2100, rel=5e-3)  # k1 ∝ 1/C_T (3 digits shown)
+
+
+def test_retention_criterion_relabels_and_lengthens_retention(view, root):
+    assert "time to lose 1 mV" in legend(root)
+    before = csv_texts(view)["retention.csv"]
+    widget_for(view._layout, view.state, "retention_loss_mV").value = 100.0
+    assert "time to lose 100 mV" in legend(root)
+    after = csv_texts(view)["retention.csv"]
+    first = [float(line.split(",")[1]) for line in (before.splitlines()[-1], after.splitlines()[-1])]
+    assert first[1] > first[0]  # losing 100 mV takes longer than losing 1 mV
+
+
+@pytest.mark.parametrize("name", control_names(OperatingPoint))
+def test_each_device_parameter_changes_the_trajectories(session, notice, view, name, root):
+    before = shown(view, root)
+    set_device(session, notice, name, new_value(session.device, name))
+    after = shown(view, root)
+    assert (after[0] != before[0], after[1] != before[1]) == ((name not in ZERO_K,) * 2)
+
+
+@pytest.mark.parametrize(("thickness", "voltage", "warning", "marked"), [
+    (12.0, 10.0, None, False),  # V(10 years) = 6 V: always a triangular barrier
+    (6.0, 5.0, "V reaches phi/q = 3.20 V at 8.92e+06 s (dashed line)", True),  # about 100 days
+    (4.0, 4.0, "V reaches phi/q = 3.20 V at 0.785 s: after that", False),  # before the first second
+    (3.0, 3.0, "q V0 < phi: the closed form assumes a triangular (FN) barrier", False),
+])
+def test_fn_regime_warning_and_its_marker(session, notice, view, thickness, voltage, warning, marked, root):
+    set_device(session, notice, "oxide_thickness_nm", thickness)
+    set_device(session, notice, "oxide_voltage", voltage)
+    assert ("⚠" in summary_text(view)) is (warning is not None)
+    assert warning is None or warning in summary_text(view)
+    assert legend(root).get(FN_END, 0) == (2 if marked else 0)
+
+
+@pytest.mark.parametrize("preset", list(PRESETS))
+def test_each_preset_shows_and_reset_restores(session, view, preset, root):
+    initial = shown(view, root)
+    session.apply_preset(preset)
+    changes = preset_changes(preset, ("device", "memory"), ignored=ZERO_K)
+    after = shown(view, root)
+    assert (after[0] != initial[0], after[1] != initial[1]) == (changes, changes)
+    for name in control_names(view.state):
+        assert widget_for(view._layout, view.state, name).value == getattr(view.state, name)
+    session.reset()
+    assert shown(view, root) == initial
+
+
+@pytest.mark.parametrize("name", number_names(MemoryState))
+def test_rejected_typed_value_shows_the_notice_and_keeps_the_plots(view, notice, name, root):
+    before, kept = shown(view, root), getattr(view.state, name)
+    box = widget_for(view._layout, view.state, name)
+    box.value = out_of_range(view.state, name)
+    assert notice.text.startswith(f"{view.state.param[name].label}:")
+    assert notice.text.endswith(f"kept {kept:g}.")
+    assert getattr(view.state, name) == box.value == kept
+    assert shown(view, root) == before
+
+
+def test_csv_holds_the_current_element(view):
+    before = csv_texts(view)
+    assert list(before) == ["memory_trajectories.csv", "retention.csv"]
+    widget_for(view._layout, view.state, "capacitance_fF").value = 2100.0
+    after = csv_texts(view)
+    for name, text in after.items():
+        assert "# capacitance_fF: 2100.0\n" in text
+        assert text.splitlines()[-1] != before[name].splitlines()[-1]
