@@ -133,3 +133,8 @@ def legend(*roots):
     from bokeh.models import LegendItem
     return {item.label.value: sum(len(next(iter(r.data_source.data.values()), ())) for r in item.renderers)
             for root in roots for item in root.select({"type": LegendItem}) if item.visible}
+
+
+def rows(csv_text):
+    """The CSV's header and data lines (its ``# note`` lines left out)."""
+    return [line for line in csv_text.splitlines() if not line.startswith("#")]

@@ -1,0 +1,135 @@
+"""Energy view in a Bokeh document: each control, the shared device through the FN-DAM element, presets,
+reset, rejected values, the sources table, CSV."""
+
+import re
+
+import pytest
+
+from dashboard.state.device import OperatingPoint
+from dashboard.state.energy import FNDAM_SOURCES, EnergyState
+from dashboard.state.presets import PRESETS
+from dashboard.views.controls import control_names
+from dashboard.views.energy import EnergyView
+
+from .helpers import (
+    csv_texts,
+    new_value,
+    number_names,
+    out_of_range,
+    preset_changes,
+    rows,
+    set_device,
+    shown,
+    summary_text,
+    widget_for,
+)
+
+#: The FN-DAM element's energy comes from the 0 K closed form: temperature does not enter.
+ZERO_K = {"temperature_K"}
+#: The hold term (1 pW per bit for 30 days: ~1e5 J of ~2e8 J) is below the 3 digits the summary shows.
+PLOT_ONLY = {"train_days"}
+DEVICE_PHYSICS = FNDAM_SOURCES[1]
+
+
+def build(session, notice):
+    return EnergyView(session.energy, notice)
+
+
+def saving(view):
+    return float(re.search(r"\*\*saving ([\d.e+]+)x\*\*", summary_text(view)).group(1))
+
+
+def element_row(view):
+    """The sources table's row of this session's FN-DAM element."""
+    table = view.table.object
+    return table[table["Technology"] == "FN-DAM (this element)"].iloc[0].to_dict()
+
+
+@pytest.mark.parametrize("name", control_names(EnergyState))
+def test_each_control_changes_the_plots(view, notice, root, name):
+    before = shown(view, root)
+    widget_for(view._layout, view.state, name).value = new_value(view.state, name)
+    assert notice.text == ""
+    after = shown(view, root)
+    assert after[1] != before[1]
+    assert (after[0] != before[0]) is (name not in PLOT_ONLY)
+
+
+def test_online_learning_saves_more_than_batches(view):
+    assert saving(view) == pytest.approx(22.1)  # B = 10^1.5: compute dilutes the update saving
+    widget_for(view._layout, view.state, "log10_batch").value = 0.0
+    assert "B = 1:" in summary_text(view)
+    assert saving(view) > 10 * 22.1  # one update per sample: updates dominate the conventional side
+
+
+@pytest.mark.parametrize("name", control_names(OperatingPoint))
+def test_each_device_parameter_changes_the_element_energy(session, notice, view, root, name):
+    view.state.fndam_source = DEVICE_PHYSICS
+    before, row = shown(view, root), element_row(view)
+    set_device(session, notice, name, new_value(session.device, name))
+    after = shown(view, root)
+    moved = name not in ZERO_K
+    assert (after[0] != before[0], after[1] != before[1]) == (moved, moved)
+    assert (element_row(view)["Write energy"] != row["Write energy"]) is moved
+
+
+def test_with_the_published_energy_the_device_moves_only_its_bar(session, notice, view, root):
+    assert view.state.fndam_source == FNDAM_SOURCES[0]
+    before = shown(view, root)
+    tech_csv = csv_texts(view)["technologies.csv"]
+    set_device(session, notice, "oxide_thickness_nm", 15.0)
+    after = shown(view, root)
+    assert after[0] == before[0]  # the summary uses the paper's 5 fJ
+    assert after[1] != before[1]
+    assert csv_texts(view)["technologies.csv"] != tech_csv
+
+
+@pytest.mark.parametrize("preset", list(PRESETS))
+def test_each_preset_shows_and_reset_restores(session, view, root, preset):
+    initial = shown(view, root)
+    session.apply_preset(preset)
+    after = shown(view, root)
+    # The plots show the session's element (device, memory); the summary, with the published FN-DAM
+    # energy of every preset, only the energy model's own parameters.
+    assert after[1] != initial[1] if preset_changes(preset, ("device", "memory", "energy"), ZERO_K) \
+        else after[1] == initial[1]
+    assert (after[0] != initial[0]) is preset_changes(preset, ("energy",))
+    for name in control_names(view.state):
+        assert widget_for(view._layout, view.state, name).value == getattr(view.state, name)
+    session.reset()
+    assert shown(view, root) == initial
+
+
+@pytest.mark.parametrize("name", number_names(EnergyState))
+def test_rejected_typed_value_shows_the_notice_and_keeps_the_plots(view, notice, root, name):
+    before, kept = shown(view, root), getattr(view.state, name)
+    box = widget_for(view._layout, view.state, name)
+    box.value = out_of_range(view.state, name)
+    assert notice.text.startswith(f"{view.state.param[name].label}:")
+    assert notice.text.endswith(f"kept {kept:g}.")
+    assert getattr(view.state, name) == box.value == kept
+    assert shown(view, root) == before
+
+
+def test_sources_table_follows_the_element(session, view):
+    row = element_row(view)
+    assert row["Per"] == "per synaptic update (device physics)"
+    session.memory.capacitance_fF = 1000.0
+    assert element_row(view)["Write energy"] != row["Write energy"]
+
+
+def test_csv_holds_the_current_model(session, view):
+    before = csv_texts(view)
+    assert list(before) == ["technologies.csv", "training_energy.csv", "saving_vs_batch.csv"]
+    widget_for(view._layout, view.state, "log10_batch").value = 0.0
+    after = csv_texts(view)
+    assert after["technologies.csv"] == before["technologies.csv"]  # per-update energies: no B
+    assert "# B: 1.0\n" in after["training_energy.csv"]
+    assert rows(after["training_energy.csv"]) != rows(before["training_energy.csv"])
+    # The saving is swept over B: the chosen B is only a note there; the compute energy moves it.
+    assert "# B: 1.0\n" in after["saving_vs_batch.csv"]
+    assert rows(after["saving_vs_batch.csv"]) == rows(before["saving_vs_batch.csv"])
+    widget_for(view._layout, view.state, "e_flop").value = new_value(view.state, "e_flop")
+    assert rows(csv_texts(view)["saving_vs_batch.csv"]) != rows(after["saving_vs_batch.csv"])
+    session.memory.capacitance_fF = 1000.0
+    assert csv_texts(view)["technologies.csv"] != before["technologies.csv"]
