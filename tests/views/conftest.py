@@ -24,7 +24,8 @@ def built(request):
 def view(built):
     yield built.view
     built.session.reset()
-    built.session.learning.reset()  # a run at defaults keeps its steps through session.reset()
+    if built.session.learning.steps_done:
+        built.session.learning.reset()  # a run at defaults keeps its steps through session.reset()
     built.notice.clear()
 
 
