@@ -1,0 +1,170 @@
+"""The whole page from create_app(), without a browser: sidebar device controls, presets menu, reset
+button, lazy tabs, and the URL query reproducing every view. (Session-level URL parsing is
+tests/test_state_session.py's.)"""
+
+import panel as pn
+import pytest
+
+import dashboard.app as app
+from dashboard.state.device import OperatingPoint
+from dashboard.state.presets import PRESETS
+from dashboard.state.session import PARTS, VIEWS, SessionState
+from dashboard.views.band import BandView
+from dashboard.views.controls import control_names
+from dashboard.views.notice import Notice
+from dashboard.views.tabs import lazy_tabs
+
+from .helpers import new_value, out_of_range, plotted, preset_changes, render, summary_pane
+
+#: View -> (state parts its summary reads, parameters it ignores), as the view tests establish: the band
+#: at age 0 has no mass in it and is a 0 K picture; the memory is a 0 K law; the energy summary uses the
+#: published FN-DAM energy unless told otherwise.
+SUMMARY_READS = {"band": (("device", "band"), {"mass_ratio", "temperature_K"}),
+                 "current": (("device", "current"), set()),
+                 "memory": (("device", "memory"), {"temperature_K"}),
+                 "learning": (("learning",), set()), "energy": (("energy",), set())}
+
+
+class Page:
+    """create_app()'s template with the session it made, its tabs, sidebar and the views built so far."""
+
+    def __init__(self, monkeypatch):
+        sessions = []
+        monkeypatch.setattr(app, "SessionState", lambda: sessions.append(SessionState()) or sessions[-1])
+        self.template = app.create_app()
+        (self.session,) = sessions
+        self.tabs = self.template.main[0]
+        self.sidebar = pn.Column(*self.template.sidebar)
+        (self.menu,) = self.sidebar.select(pn.widgets.Select)[:1]
+        (self.reset,) = [b for b in self.sidebar.select(pn.widgets.Button) if b.name == "Reset to defaults"]
+        (self.notice,) = [a for a in self.sidebar.select(pn.pane.Alert) if "fndam-notice" in a.css_classes]
+
+    def layout(self, key):
+        """The layout of view ``key``, opening its tab."""
+        self.tabs.active = list(VIEWS).index(key)
+        (layout,) = self.tabs.objects[self.tabs.active].objects
+        return layout
+
+    def build_all(self):
+        """Open every tab (building its view), then the band's again; keep every view's layout."""
+        self.layouts = {key: self.layout(key) for key in VIEWS}
+        self.layout("band")
+
+    def summaries(self):
+        """Every built view's summary, read without switching tabs."""
+        return {key: summary_pane(self.layouts[key]).object for key in SUMMARY_READS}
+
+    def box(self, name):
+        (box,) = [w for w in self.sidebar.select(pn.widgets.FloatInput) if f"box-{name}" in w.css_classes]
+        return box
+
+
+@pytest.fixture
+def page(monkeypatch):
+    return Page(monkeypatch)
+
+
+def test_sidebar_has_one_control_per_device_parameter_and_each_moves_the_open_view(page):
+    boxes = {c for w in page.sidebar.select(pn.widgets.Widget) for c in w.css_classes if c.startswith("box-")}
+    assert boxes == {f"box-{name}" for name in control_names(OperatingPoint)}
+    assert page.session.view == "band"
+    _, root = render(page.tabs)
+    for name in control_names(OperatingPoint):
+        before = plotted(root), summary_pane(page.layout("current")).object
+        page.box(name).value = new_value(page.session.device, name)
+        assert getattr(page.session.device, name) == page.box(name).value
+        after = plotted(root), summary_pane(page.layout("current")).object
+        assert after[0] != before[0]  # the current view depends on every device parameter
+        assert after[1] != before[1]
+
+
+def test_presets_menu_changes_every_view_it_touches_and_reset_restores(page):
+    page.build_all()
+    initial = page.summaries()
+    _, root = render(page.tabs)
+    band_data = plotted(root)
+    page.box("oxide_voltage").value = out_of_range(page.session.device, "oxide_voltage")
+    assert page.notice.visible
+    for preset in PRESETS:
+        page.menu.value = preset
+        assert not page.notice.visible  # a preset clears the notice
+        opened = PRESETS[preset].get("session", {}).get("view", "band")
+        assert page.session.view == opened
+        assert list(VIEWS)[page.tabs.active] == opened
+        now = page.summaries()
+        for key, (parts, ignored) in SUMMARY_READS.items():
+            assert (now[key] != initial[key]) is preset_changes(preset, parts, ignored), (preset, key)
+        if opened == "band":  # the band stayed open: its plots follow (a hidden view's: see below)
+            changes = preset_changes(preset, ("device", "band"), {"mass_ratio", "temperature_K"})
+            assert (plotted(root) != band_data) is changes
+        page.reset.clicks += 1
+        assert page.menu.value == app.NO_PRESET
+        assert page.summaries() == initial
+        page.layout("band")
+        assert plotted(root) == band_data
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: a view hidden while the state changes shows its old plots "
+                                       "when its tab is shown again (lazy_tabs promises 'drawn afresh')")
+def test_a_view_shown_again_draws_the_changes_made_while_hidden(page):
+    page.layout("band")
+    _, root = render(page.tabs)
+    page.layout("current")
+    page.box("oxide_voltage").value = 12.8  # changed while the band is hidden
+    page.layout("band")
+    fresh = render(BandView(page.session.band, Notice()))[1]
+    assert plotted(root) == plotted(fresh)
+
+
+def test_tabs_build_each_view_once_and_keep_only_the_open_one(page):
+    first = page.layout("memory")
+    assert page.session.view == "memory"
+    assert [len(holder.objects) for holder in page.tabs.objects] == [0, 0, 1, 0, 0, 0]
+    page.session.view = "about"  # a change of the session (a preset, the URL) opens the tab
+    assert page.tabs.active == list(VIEWS).index("about")
+    assert page.tabs.objects[2].objects == []
+    assert page.layout("memory") is first  # built once, state kept
+
+
+def test_tabs_show_a_spinner_until_the_page_has_loaded(monkeypatch):
+    # In a served page the open view is built on load; before that, a change of view moves the spinner.
+    loads = []
+    monkeypatch.setattr(pn.state, "onload", loads.append)
+    session, built = SessionState(), []
+    builders = {key: (lambda key=key: built.append(key) or pn.pane.Markdown(key)) for key in VIEWS}
+    tabs = lazy_tabs(session, VIEWS, builders)
+    assert isinstance(tabs.objects[0].objects[0], pn.indicators.LoadingSpinner)
+    session.view = "energy"
+    assert tabs.objects[0].objects == []
+    assert isinstance(tabs.objects[4].objects[0], pn.indicators.LoadingSpinner)
+    assert built == []
+    (on_load,) = loads
+    on_load()
+    assert built == ["energy"]
+    assert tabs.objects[4].objects[0].object == "energy"
+
+
+def test_url_query_rebuilds_every_view_as_shown(monkeypatch):
+    original, copy = Page(monkeypatch), Page(monkeypatch)
+    original.build_all()
+    copy.build_all()
+    for part in PARTS:  # one control of each part changed through its widget
+        layout = original.sidebar if part == "device" else original.layout(part)
+        obj = original.session.part(part)
+        name = control_names(obj)[0]
+        widgets = [w for w in layout.select(pn.widgets.Widget)
+                   if f"box-{name}" in w.css_classes or w.name == obj.param[name].label]
+        widgets[0].value = new_value(obj, name)
+    query = original.session.query()
+    assert copy.session.apply_query(query) == []
+    assert copy.summaries() == original.summaries()
+    for key in SUMMARY_READS:
+        assert csv_texts_of(copy, key) == csv_texts_of(original, key)
+    untouched = Page(monkeypatch)
+    untouched.build_all()
+    assert copy.summaries() != untouched.summaries()  # the query did change something
+
+
+def csv_texts_of(page, key):
+    layout = page.layouts[key]
+    return {b.filename: b.callback().getvalue() for b in layout.select(pn.widgets.FileDownload)}
