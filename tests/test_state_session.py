@@ -73,20 +73,3 @@ def test_every_url_key_names_a_documented_bounded_parameter():
             assert None not in p.bounds
             assert "(" in p.label  # the unit (or "-") in the label
 
-
-def test_every_view_follows_every_preset_and_reset():
-    # A preset sets several parameters of one object at once: view watchers get several events.
-    from dashboard.app import create_app  # noqa: F401  (selects the plotting backend as the app does)
-    from dashboard.views.band import BandView
-    from dashboard.views.current import CurrentView
-    from dashboard.views.energy import EnergyView
-    from dashboard.views.memory import MemoryView
-    from dashboard.views.notice import Notice
-
-    session, notice = SessionState(), Notice()
-    views = [BandView(session.band, notice), CurrentView(session.current, notice),
-             MemoryView(session.memory, notice), EnergyView(session.energy, notice)]
-    for preset in PRESETS:
-        session.apply_preset(preset)
-    session.reset()
-    assert all(view.summary.object for view in views if hasattr(view, "summary"))
