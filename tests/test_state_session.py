@@ -73,3 +73,15 @@ def test_every_url_key_names_a_documented_bounded_parameter():
             assert None not in p.bounds
             assert "(" in p.label  # the unit (or "-") in the label
 
+
+@pytest.mark.parametrize("preset", [None, *PRESETS])
+def test_reset_and_presets_restart_a_learning_run_that_advanced(preset):
+    # The learning parameters are at their defaults here, so only the explicit restart brings step 0.
+    session = SessionState()
+    session.learning.advance(50)
+    if preset:
+        session.apply_preset(preset)
+    else:
+        session.reset()
+    assert session.learning.steps_done == 0
+    assert session.learning.run.steps_done == 0

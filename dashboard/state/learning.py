@@ -129,7 +129,8 @@ class LearningState(param.Parameterized):
                        np.empty((0, len(keep)))} for name in ("float", "fndam")}
 
     def update_sizes(self):
-        """Mean |dw| per step, smoothed over SMOOTHING steps, for float SGD and FN-DAM.
+        """Mean |dw| per step, smoothed over SMOOTHING steps, for float SGD and FN-DAM: ``dw`` and
+        ``relative`` to the first (steps where nothing moved left out).
 
         Both shrink ~1/t: float SGD by its schedule, FN-DAM by the device physics (the same pulse
         moves a wider barrier less), which is the self-annealing the paper describes.
@@ -138,12 +139,13 @@ class LearningState(param.Parameterized):
         out = {}
         for name in ("float", "fndam"):
             w = hist.weights[name]
-            if w.shape[0] < SMOOTHING + 1:
-                out[name] = {"step": np.array([]), "dw": np.array([])}
-                continue
-            dw = np.mean(np.abs(np.diff(w, axis=0)), axis=1)
-            smooth = np.convolve(dw, np.ones(SMOOTHING) / SMOOTHING, mode="valid")
-            out[name] = {"step": hist.step[SMOOTHING:], "dw": smooth}
+            smooth = np.array([])  # fewer steps than the window: nothing to show yet
+            if w.shape[0] > SMOOTHING:
+                dw = np.mean(np.abs(np.diff(w, axis=0)), axis=1)
+                smooth = np.convolve(dw, np.ones(SMOOTHING) / SMOOTHING, mode="valid")
+            moved = smooth > 0  # a log axis has no place for steps that moved nothing
+            step, size = hist.step[SMOOTHING:][moved], smooth[moved]
+            out[name] = {"step": step, "dw": size, "relative": size / size[0] if size.size else size}
         return out
 
     def pulse_schedule(self):

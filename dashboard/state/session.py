@@ -61,12 +61,15 @@ class SessionState(param.Parameterized):
         return self if name == "session" else getattr(self, name)
 
     def reset(self):
-        """Every parameter of every part back to its default (the open view stays)."""
+        """Every parameter of every part back to its default and the learning run back to step 0 (the
+        open view stays)."""
         for name in PARTS:
             obj = self.part(name)
             # Constant parameters are links to other parts (device, memory) or read-only counters.
             obj.param.update({p: obj.param[p].default for p in obj.param
                               if p != "name" and not obj.param[p].constant})
+        if self.learning.steps_done:  # parameters already at their defaults did not restart the run
+            self.learning.reset()
 
     def apply_preset(self, name):
         """Reset, then set the values of preset ``name`` (a key of PRESETS)."""

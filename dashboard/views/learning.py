@@ -33,9 +33,9 @@ class LearningView(StateView):
         self.plots = {name: plot_pane(method) for name, method in (
             ("accuracy", self.accuracy), ("loss", self.loss), ("weights", self.weights),
             ("updates", self.update_sizes))}
-        self.play = pn.widgets.Toggle(name="Play", button_type="primary", width=100)
-        self.step = pn.widgets.Button(name="Step", width=80)
-        self.reset = pn.widgets.Button(name="Reset", width=80)
+        self.play = pn.widgets.Toggle(label="Play", color="primary", width=100)
+        self.step = pn.widgets.Button(label="Step", width=80)
+        self.reset = pn.widgets.Button(label="Reset", width=80)
         self.progress = pn.indicators.Progress(value=self._percent, max=100, sizing_mode="stretch_width",
                                                bar_color="primary")
         self.play.param.watch(self._on_play, "value")
@@ -56,7 +56,7 @@ class LearningView(StateView):
         elif not event.new and self._callback is not None:
             self._callback.stop()
             self._callback = None
-        self.play.name = "Pause" if event.new else "Play"
+        self.play.label = "Pause" if event.new else "Play"
 
     def _tick(self):
         with batched():
@@ -113,16 +113,15 @@ class LearningView(StateView):
     @param.depends("state.steps_done")
     def update_sizes(self):
         sizes, schedule = self.state.update_sizes(), self.state.pulse_schedule()
-        first = {name: (sizes[name]["dw"][0] if sizes[name]["dw"].size else 1.0) for name in sizes}
         r_dim = hv.Dimension("rel", label="Relative update size")
         return hv.Overlay([
             hv.Curve((schedule["step"], schedule["fndam"]), STEP_DIM, r_dim,
                      label="one reference pulse (device physics)").opts(color="#1f5fa8", line_width=3),
             hv.Curve((schedule["step"], schedule["float"]), STEP_DIM, r_dim,
                      label="float rate k0/(k0+k)").opts(color="#333333", line_dash="dashed"),
-            hv.Curve((sizes["fndam"]["step"], sizes["fndam"]["dw"] / first["fndam"]), STEP_DIM, r_dim,
+            hv.Curve((sizes["fndam"]["step"], sizes["fndam"]["relative"]), STEP_DIM, r_dim,
                      label="measured |dw|, FN-DAM (incl. read noise)").opts(color="#16a085", alpha=0.7),
-            hv.Curve((sizes["float"]["step"], sizes["float"]["dw"] / first["float"]), STEP_DIM, r_dim,
+            hv.Curve((sizes["float"]["step"], sizes["float"]["relative"]), STEP_DIM, r_dim,
                      label="measured |dw|, float").opts(color="#999999", alpha=0.7),
         ]).opts(self._frame("Update size (self-annealing)",
                             "Update size relative to the first (-)", logy=True,

@@ -19,11 +19,13 @@ def lazy_tabs(session, titles, builders):
                    sizing_mode="stretch_width")
     # The open view is built once the page has loaded: the shell reaches the browser first (a whole
     # class opening the page at once waits less for a first paint), a spinner stands in meanwhile.
-    spinner = pn.indicators.LoadingSpinner(value=True, size=40, name="Building the view…")
+    spinner = pn.indicators.LoadingSpinner(value=True, size=40, label="Building the view…")
     loaded = []
 
     def show(key):
-        if key not in built:
+        if key in built:
+            _forget_frames(built[key])
+        else:
             built[key] = builders[key]()
         for other in keys:
             holders[other].objects = [built[key]] if other == key else []
@@ -45,3 +47,14 @@ def lazy_tabs(session, titles, builders):
     session.param.watch(on_view, "view")
     pn.state.onload(first_show)  # runs at once outside a server (tests, notebooks)
     return tabs
+
+
+def _forget_frames(view):
+    """Drop the last frame each plot of ``view`` cached.
+
+    HoloViews draws a DynamicMap's cached frame when its plot is rendered again, and a plot off the
+    page does not recompute when its state changes: without this, a view shown again would show the
+    plots of the state it was hidden with.
+    """
+    for pane in pn.panel(view).select(pn.pane.HoloViews):
+        pane.object.reset()

@@ -104,8 +104,6 @@ def test_presets_menu_changes_every_view_it_touches_and_reset_restores(page):
         assert plotted(root) == band_data
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a view hidden while the state changes shows its old plots "
-                                       "when its tab is shown again (lazy_tabs promises 'drawn afresh')")
 def test_a_view_shown_again_draws_the_changes_made_while_hidden(page):
     page.layout("band")
     _, root = render(page.tabs)

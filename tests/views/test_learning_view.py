@@ -107,7 +107,7 @@ def test_play_runs_ticks_until_the_end_and_play_again_restarts(view, root, monke
     widget_for(view._layout, view.state, "n_steps").value = 100
     widget_for(view._layout, view.state, "steps_per_tick").value = 50
     view.play.value = True
-    assert view.play.name == "Pause"
+    assert view.play.label == "Pause"
     (playing,) = callbacks
     playing.tick()
     assert step_count(view) == (50, 100)
@@ -117,7 +117,7 @@ def test_play_runs_ticks_until_the_end_and_play_again_restarts(view, root, monke
     assert "(done)" in summary_text(view)
     assert not view.play.value  # the end pauses
     assert not playing.running
-    assert view.play.name == "Play"
+    assert view.play.label == "Play"
     view.play.value = True  # Play after the end starts again
     assert step_count(view)[0] == 0
     assert len(callbacks) == 2
