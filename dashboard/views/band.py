@@ -16,8 +16,7 @@ class BandView(StateView):
 
     def __init__(self, state, notice, **params):
         super().__init__(state, notice, **params)
-        self.plot = plot_pane(self.diagram)
-        self.layout([self.plot], [("band_diagram.csv", self.csv, "Download data (CSV)")])
+        self.layout([plot_pane(self.diagram)], [("band_diagram.csv", self.csv, "Download data (CSV)")])
 
     @param.depends("state.param", "state.device.param")
     def diagram(self):

@@ -19,8 +19,7 @@ class CurrentView(StateView):
 
     def __init__(self, state, notice, **params):
         super().__init__(state, notice, **params)
-        self.je_plot, self.fn_plot = plot_pane(self.current_vs_field), plot_pane(self.fn_diagram)
-        self.layout([self.je_plot, self.fn_plot],
+        self.layout([plot_pane(self.current_vs_field), plot_pane(self.fn_diagram)],
                     [("current_vs_field.csv", self.je_csv, "Download J-E data (CSV)"),
                      ("fn_plot.csv", self.fn_csv, "Download FN-plot data (CSV)")])
 

@@ -36,13 +36,11 @@ class EnergyView(StateView):
 
     def __init__(self, state, notice, **params):
         super().__init__(state, notice, **params)
-        self.tech_plot = plot_pane(self.technologies)
-        self.scale_plot = plot_pane(self.scale)
-        self.batch_plot = plot_pane(self.saving)
         self.table = pn.pane.DataFrame(reactive(self.sources_table), index=False, sizing_mode="stretch_width",
                                        css_classes=["fndam-table"])
         heading = pn.pane.Markdown("### Sources of every write energy", margin=(10, 10, 0, 10))
-        self.layout([self.tech_plot, self.scale_plot, self.batch_plot, heading, self.table],
+        plots = [plot_pane(method) for method in (self.technologies, self.scale, self.saving)]
+        self.layout([*plots, heading, self.table],
                     [("technologies.csv", self.technologies_csv, "Download technology data (CSV)"),
                      ("training_energy.csv", self.scale_csv, "Download energy vs N (CSV)"),
                      ("saving_vs_batch.csv", self.batch_csv, "Download saving vs B (CSV)")])

@@ -22,10 +22,7 @@ class MemoryView(StateView):
 
     def __init__(self, state, notice, **params):
         super().__init__(state, notice, **params)
-        self.voltage_plot = plot_pane(self.voltage)
-        self.current_plot = plot_pane(self.electron_rate)
-        self.retention_plot = plot_pane(self.retention)
-        self.layout([self.voltage_plot, self.current_plot, self.retention_plot],
+        self.layout([plot_pane(self.voltage), plot_pane(self.electron_rate), plot_pane(self.retention)],
                     [("memory_trajectories.csv", self.trajectories_csv, "Download V(t), I(t) data (CSV)"),
                      ("retention.csv", self.retention_csv, "Download retention data (CSV)")])
 
