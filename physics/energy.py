@@ -2,10 +2,14 @@
 
 * the technology table (``physics/data/technologies.csv``): one row per technology, every number with
   its source, empty where the source gives none;
-* FN-DAM's energy per update from the device physics: the extra charge C_T |dV| moved by a pulse
-  crosses the tunneling voltage, E = C_T |dV| V_tun;
+* FN-DAM's energy per update from the device physics, in parts (docs/science.md section 4): the
+  tunneled charge C_T |dV| V_tun, the pulse drive of the junction capacitance and the ADC readout
+  (:func:`update_energy_parts`), and its mean over the ages a training run visits
+  (:func:`mean_update_energy`);
+* the conventional baselines an update is compared with (:data:`BASELINES`: DDR DRAM, HBM2, on-chip
+  SRAM, each with its source) and :func:`baseline_update_energy`, reads counted or not;
 * a training-energy model E = compute + updates + hold and the saving of a write-energy swap;
-* physical anchors (Landauer, one electron, kT/C) and the published figures, each labelled.
+* physical anchors (Landauer, one electron, kT/C) and the preprint and press figures, each labelled.
 
 SI units: energies in J, powers in W, times in s.
 """
@@ -20,6 +24,7 @@ import numpy as np
 
 from physics import constants as c
 from physics.fndam import PULSE_AMPLITUDE, PULSE_WIDTH, FNDAMDevice, pulse_update
+from physics.materials import SIO2_EPS_STATIC
 from physics.validation import as_output, check_choice, check_positive, check_range
 
 #: Energy per FLOP [J] (docs/science.md section 5, [calc] from the sources named): 1.28, 0.71 and
@@ -39,13 +44,334 @@ DRAM_ENERGY_PER_BIT = 20e-12
 #: Device age at which the illustrative update is taken [s] (the start age of the synapse array).
 REFERENCE_AGE = 100.0
 
+#: Largest device age the FN-DAM pulse model accepts [s] (:func:`physics.fndam.pulse_update`).
+AGE_MAX = 1e10
+
+
+class Baseline(NamedTuple):
+    """A conventional memory an FN-DAM update is compared with.
+
+    ``energy_per_bit`` [J/bit] is the access energy; ``bits_per_update`` the bits one parameter update
+    moves (weight and optimizer state, read and written: 8 x 32 bits with Adam in mixed precision);
+    ``read_bits`` the bits of one read of the weight (a 32-bit word), charged only when reads are
+    counted; ``source`` the paper the figure comes from and ``note`` what it includes.
+    """
+
+    energy_per_bit: float
+    bits_per_update: int
+    read_bits: int
+    source: str
+    note: str
+
+
+#: Conventional update memories (docs/science.md section 5), name -> :class:`Baseline`.  Which one an
+#: FN-DAM array would replace is the user's choice; none is the default that flatters.
+BASELINES = {
+    "DDR DRAM": Baseline(
+        DRAM_ENERGY_PER_BIT, 256, 32,
+        "Horowitz, ISSCC 2014: 1.3-2.6 nJ per 64-bit DDR access, 20-40 pJ/bit (low end taken)",
+        "off-chip DRAM; the often-quoted '640 pJ per 32-bit DRAM access' (the same 20 pJ/bit) is from "
+        "Han et al. 2015, not Horowitz"),
+    "HBM2": Baseline(
+        3.9e-12, 256, 32, "O'Connor et al., MICRO 2017: ~3.9 pJ/bit",
+        "datacentre GPU memory; its traffic is already inside the GPU board power that sets e_flop, so "
+        "adding it here counts it twice"),
+    "on-chip SRAM": Baseline(
+        0.16e-12, 256, 32, "Horowitz, ISSCC 2014: 8 kB array, ~10 pJ per 64-bit access, 45 nm",
+        "on-chip SRAM array access, no off-chip traffic"),
+}
+
+
+def baseline_update_energy(baseline="DDR DRAM", reads=False, bits_per_update=None):
+    """Energy of one conventional parameter update through a :data:`BASELINES` memory [J].
+
+    E = bits_per_update x energy_per_bit, plus read_bits x energy_per_bit when ``reads`` is True (one
+    read of the weight per update at the same per-bit access energy; the FN-DAM side then pays one ADC
+    conversion, see :func:`update_energy_parts`).  Reads are charged on both sides or on neither.
+
+    Parameters
+    ----------
+    baseline : str
+        A key of :data:`BASELINES`: 'DDR DRAM', 'HBM2' or 'on-chip SRAM'.
+    reads : bool
+        Whether one read of the weight is charged per update.
+    bits_per_update : float or array_like, optional
+        Bits moved per update, in [1, 1e5]; the baseline's (256: 32 bytes) by default, 32 for plain SGD
+        writing one 32-bit weight.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Energy per parameter update [J].
+
+    Examples
+    --------
+    Per update [pJ], writes only and with one 32-bit read:
+
+    >>> [round(baseline_update_energy(name) * 1e12, 2) for name in BASELINES]
+    [5120.0, 998.4, 40.96]
+    >>> [round(baseline_update_energy(name, reads=True) * 1e12, 2) for name in BASELINES]
+    [5760.0, 1123.2, 46.08]
+    """
+    entry = BASELINES[check_choice("baseline", baseline, tuple(BASELINES))]
+    reads = check_flag("reads", reads)
+    bits = entry.bits_per_update if bits_per_update is None else check_range(
+        "bits_per_update", bits_per_update, 1.0, 1e5, "bits")
+    return as_output((np.asarray(bits) + (entry.read_bits if reads else 0)) * entry.energy_per_bit)
+
+
+def check_flag(name, value):
+    """Return ``value`` as a bool if it is one (Python or NumPy), else raise ValueError naming ``name``."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False; got {value!r}")
+    return bool(value)
+
+
+#: Walden figure of merit of the readout ADC [J per conversion step]: illustrative [open], inside the
+#: ~1-10 fJ per step of good SAR converters (Murmann, "ADC Performance Survey").
+ADC_FOM = 5e-15
+#: Readout resolution [bits], as the synapse array's ADC (``synapse.SynapseParameters.adc_bits``).
+ADC_BITS = 12
+
+#: How the pulse that raises the junction by delta is driven: key -> label (docs/science.md section 4).
+DRIVE_MODELS = {
+    "supply": "from the tunneling supply (C_j delta V_tun)",
+    "ideal": "ideal (C_j delta^2)",
+}
+
+
+def junction_capacitance(device=None, eps_r=SIO2_EPS_STATIC):
+    """Capacitance of the tunneling junction C_j = eps_r eps0 S / d [F] (parallel plate).
+
+    Parameters
+    ----------
+    device : FNDAMDevice, optional
+        Sets the junction area S and oxide thickness d; the illustrative device (1 um^2, 12 nm) by default.
+    eps_r : float
+        Relative permittivity of the oxide, in [1, 100]; 3.9 (SiO2, static) by default.
+
+    Examples
+    --------
+    >>> round(junction_capacitance() * 1e15, 2)  # [fF]: 3.9 eps0 x 1 um^2 / 12 nm
+    2.88
+    """
+    device = device or FNDAMDevice()
+    eps_r = check_range("eps_r", eps_r, 1.0, 100.0)
+    return as_output(eps_r * c.EPS0 * device.junction_area / device.oxide_thickness)
+
+
+class UpdateEnergy(NamedTuple):
+    """Energy of one FN-DAM update by part [J]; arrays broadcast over the inputs.
+
+    ``tunneling`` + ``drive`` is the write (:attr:`write`); ``total`` adds one ``readout`` conversion.
+    """
+
+    tunneling: np.ndarray
+    drive: np.ndarray
+    readout: np.ndarray
+    total: np.ndarray
+
+    @property
+    def write(self):
+        """Tunneling plus drive [J]: the update without its read."""
+        return self.tunneling + self.drive
+
+
+def update_energy_parts(device=None, delta=PULSE_AMPLITUDE, duration=PULSE_WIDTH, age=REFERENCE_AGE,
+                        adc_bits=ADC_BITS, adc_fom=ADC_FOM, drive="supply"):
+    """The whole energy of one FN-DAM update, by part [J] (docs/science.md section 4), vectorised.
+
+    * tunneling: the extra charge C_T |dV| of the pulse crosses the tunneling voltage,
+      E_T = C_T |dV| V_tun (:func:`fndam_update_energy`); it falls ~1/age with dV;
+    * drive: raising the junction by delta charges C_j = eps_ox eps0 S / d
+      (:func:`junction_capacitance`): E_D = C_j delta V_tun if the charge is drawn from the tunneling
+      supply (``drive="supply"``, the default: the pulsed node sits near V_tun), or the lower bound
+      E_D = C_j delta^2 (``drive="ideal"``, a supply at delta).  Coupling capacitors and wiring add
+      more [open];
+    * readout: one ADC conversion of the weight, E_R = FOM x 2^bits, with a Walden figure of merit
+      (illustrative 5 fJ per step, inside the 1-10 fJ of good SAR converters in Murmann's ADC survey).
+
+    ``total`` = E_T + E_D + E_R; ``write`` = E_T + E_D (the update without its read).
+
+    Parameters
+    ----------
+    device : FNDAMDevice, optional
+        The element; the illustrative device (1 um^2, 12 nm, 100 fF, V_tun = 10 V) by default.
+    delta : float or array_like
+        Pulse amplitude [V], in [0, 10].
+    duration : float or array_like
+        Pulse width [s], in [0, 1e6].
+    age : float or array_like
+        Device age at the pulse [s], in [0, 1e10].
+    adc_bits : float or array_like
+        Readout resolution [bits], in [1, 24].
+    adc_fom : float or array_like
+        Walden figure of merit [J per conversion step], in (0, 1e-12].
+    drive : str
+        Drive model, a key of :data:`DRIVE_MODELS`: 'supply' or 'ideal'.  Arguments broadcast.
+
+    Returns
+    -------
+    UpdateEnergy
+        ``tunneling``, ``drive``, ``readout``, ``total`` [J] (floats for scalar inputs).
+
+    Examples
+    --------
+    The illustrative pulse (0.3 V, 0.1 s) at 100 s [fJ]: the drive from the supply (8.6 fJ) is 14x the
+    tunneled charge, and a 12-bit read at 5 fJ per step (20.5 pJ) dwarfs both.
+
+    >>> parts = update_energy_parts()
+    >>> [round(x * 1e15, 3) for x in parts]
+    [0.611, 8.633, 20480.0, 20489.244]
+    >>> round(update_energy_parts(drive="ideal").drive * 1e15, 3)
+    0.259
+    >>> [f"{e:.3g}" for e in update_energy_parts(age=[1.0, 100.0, 1e5]).tunneling]
+    ['2.88e-14', '6.11e-16', '8.35e-19']
+    """
+    device = device or FNDAMDevice()
+    age = check_range("age", age, 0.0, AGE_MAX, "s")
+    delta = check_range("delta", delta, 0.0, 10.0, "V")
+    duration = check_range("duration", duration, 0.0, 1e6, "s")
+    bits = check_range("adc_bits", adc_bits, 1.0, 24.0, "bits")
+    fom = check_positive("adc_fom", adc_fom, "J", 1e-12)
+    check_choice("drive", drive, tuple(DRIVE_MODELS))
+    dv = np.abs(pulse_update(age, device, delta, duration))
+    tunneling = device.capacitance * dv * device.tunneling_voltage
+    c_j = junction_capacitance(device)
+    drive_e = c_j * delta * (device.tunneling_voltage if drive == "supply" else delta)
+    readout = fom * 2.0**bits
+    tunneling, drive_e, readout = np.broadcast_arrays(tunneling, drive_e, readout)
+    total = tunneling + drive_e + readout
+    return UpdateEnergy(*(as_output(part) for part in (tunneling, drive_e, readout, total)))
+
+
+#: Steps of a run summed term by term in :func:`mean_update_energy` before the rest is integrated.
+EXACT_STEPS = 256
+_GAUSS_NODES, _GAUSS_WEIGHTS = np.polynomial.legendre.leggauss(96)
+
+
+def mean_update_energy(device=None, delta=PULSE_AMPLITUDE, duration=PULSE_WIDTH, start_age=REFERENCE_AGE,
+                       steps=1.0, step_seconds=0.1, adc_bits=ADC_BITS, adc_fom=ADC_FOM, drive="supply"):
+    """Energy per update averaged over the ages a training run visits [J], by part.
+
+    A run of S steps, one update per parameter per step, every ``step_seconds`` = dt from
+    ``start_age`` = t0, pulses each parameter at the ages t_k = t0 + k dt, k = 0 ... S - 1.  Its mean
+    energy per update is (1/S) sum_k E(t_k) (:func:`update_energy_parts`): the number that multiplies
+    the N S updates of :func:`training_energy`.  The first 256 terms are summed exactly; the rest by
+    the midpoint rule sum_{k=K}^{S-1} E(t_k) ~ integral from K - 1/2 to S - 1/2 of E(t0 + x dt) dx
+    (Euler-Maclaurin; E varies slowly, ~1/t, there), taken by Gauss-Legendre quadrature in ln t.  A
+    non-integer S counts its last step by its fraction.  Only the tunneling part depends on age, so the
+    drive and readout means are their single-update values.
+
+    Parameters
+    ----------
+    device, delta, duration, adc_bits, adc_fom, drive
+        As in :func:`update_energy_parts` (scalars).
+    start_age : float
+        Age at the first step, t0 [s], in [0, 1e10].
+    steps : float or array_like
+        Steps S of the run, in [1, 1e16]; vectorised.
+    step_seconds : float
+        Time per step dt [s], in (0, 1e6].  The last age t0 + (S - 1) dt must stay <= 1e10 s.
+
+    Returns
+    -------
+    UpdateEnergy
+        Mean ``tunneling``, ``drive``, ``readout``, ``total`` [J] per update (arrays over ``steps``).
+
+    Examples
+    --------
+    One step is the single update; 1e6 steps of 0.1 s from 100 s (ages up to 1e5 s) average the
+    tunneled charge down from 611 aJ to ~5 aJ, far below the drive's 8.6 fJ:
+
+    >>> round(mean_update_energy(steps=1).tunneling * 1e18)
+    611
+    >>> mean = mean_update_energy(steps=1e6)
+    >>> round(mean.tunneling * 1e18, 1), round(mean.drive * 1e15, 2)
+    (4.9, 8.63)
+    """
+    t0 = float(check_range("start_age", start_age, 0.0, AGE_MAX, "s"))
+    dt = float(check_positive("step_seconds", step_seconds, "s", 1e6))
+    s = check_range("steps", steps, 1.0, 1e16)
+    last = t0 + (s - 1.0) * dt
+    if np.any(last > AGE_MAX):
+        raise ValueError(f"steps must be few enough that the last age start_age + (steps - 1) "
+                         f"step_seconds <= {AGE_MAX:g} s; got a run ending at {np.max(last):g} s")
+    first = update_energy_parts(device, delta, duration, t0, adc_bits, adc_fom, drive)
+    s_flat = np.atleast_1d(s)
+    k_exact = np.minimum(np.floor(s_flat), EXACT_STEPS)
+    ks = np.arange(EXACT_STEPS, dtype=float)
+    ages = np.minimum(t0 + ks * dt, AGE_MAX)
+    e_k = update_energy_parts(device, delta, duration, ages, adc_bits, adc_fom, drive).tunneling
+    cumulative = np.concatenate(([0.0], np.cumsum(e_k)))
+    summed = cumulative[k_exact.astype(int)]
+    # The rest: (1/dt) x integral of E over t in [t0 + (K - 1/2) dt, t0 + (S - 1/2) dt], in u = ln t.
+    t_a = t0 + (k_exact - 0.5) * dt
+    t_b = np.minimum(t0 + (s_flat - 0.5) * dt, AGE_MAX)
+    rest = np.zeros_like(s_flat)
+    tail = t_b > t_a
+    if np.any(tail):
+        u_a, u_b = np.log(t_a[tail]), np.log(t_b[tail])
+        half = 0.5 * (u_b - u_a)
+        u = 0.5 * (u_a + u_b)[:, None] + half[:, None] * _GAUSS_NODES[None, :]
+        t = np.exp(u)
+        e_t = update_energy_parts(device, delta, duration, t, adc_bits, adc_fom, drive).tunneling
+        rest[tail] = half * np.sum(_GAUSS_WEIGHTS * e_t * t, axis=1) / dt
+    tunneling = (summed + rest) / s_flat
+    tunneling = tunneling.reshape(np.shape(s))
+    drive_e = np.broadcast_to(first.drive, np.shape(s))
+    readout = np.broadcast_to(first.readout, np.shape(s))
+    total = tunneling + drive_e + readout
+    return UpdateEnergy(*(as_output(part) for part in (tunneling, drive_e, readout, total)))
+
+
+def largest_batch_for_saving(ratio, conventional_update, fndam_update, e_flop=E_FLOP_DEFAULT):
+    """Largest batch size B at which swapping the update memory still saves ``ratio`` x [-].
+
+    With compute 6 B e_flop per parameter update and no hold term, the saving is
+    (6 B e_flop + e_conv) / (6 B e_flop + e_fn) (:func:`saving_ratio`); it reaches ``ratio`` for
+    B <= (e_conv - ratio e_fn) / (6 e_flop (ratio - 1)).  Returns 0 where even B = 1 falls short (the
+    saving never reaches ``ratio``).
+
+    Parameters
+    ----------
+    ratio : float or array_like
+        Target saving, in (1, 1e9].
+    conventional_update, fndam_update : float or array_like
+        Energy per parameter update of the conventional memory and of FN-DAM [J], in [0, 1e-6].
+    e_flop : float or array_like
+        Energy per FLOP [J], in (0, 1e-9].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        B [samples per step]; 0 when no B >= 1 reaches the ratio.
+
+    Examples
+    --------
+    The press's 100x against DRAM (5.12 nJ, writes only) with the preprint's 5 fJ: up to B ~ 6.7;
+    against on-chip SRAM (41 pJ) never:
+
+    >>> round(largest_batch_for_saving(100, 5.12e-9, 5e-15), 2)
+    6.72
+    >>> largest_batch_for_saving(100, baseline_update_energy("on-chip SRAM"), 5e-15)
+    0.0
+    """
+    r = check_range("ratio", ratio, 1.0, 1e9, low_inclusive=False)
+    e_conv = check_range("conventional_update", conventional_update, 0.0, 1e-6, "J")
+    e_fn = check_range("fndam_update", fndam_update, 0.0, 1e-6, "J")
+    e_flop = check_positive("e_flop", e_flop, "J", 1e-9)
+    b = (e_conv - r * e_fn) / (6.0 * e_flop * (r - 1.0))
+    return as_output(np.where(b >= 1.0, b, 0.0))
+
 
 def conventional_update_energy(bits=32, words=8, energy_per_bit=DRAM_ENERGY_PER_BIT):
     """Energy of one digital parameter update that moves ``words`` words of ``bits`` bits [J].
 
     E = bits x words x energy_per_bit.  Defaults: the weight and its optimizer state, 8 x 32 bits =
     32 bytes through DRAM at 20 pJ/bit = 5.12 nJ (docs/science.md section 5, an assumption built on
-    Horowitz 2014).  Plain SGD writing one 32-bit word: ``words=1``, 640 pJ.
+    Horowitz 2014).  Plain SGD writing one 32-bit word: ``words=1``, 640 pJ.  For the named baselines
+    (DDR DRAM, HBM2, on-chip SRAM) with reads counted or not, see :func:`baseline_update_energy`.
 
     Parameters
     ----------
@@ -66,6 +392,9 @@ def conventional_update_energy(bits=32, words=8, energy_per_bit=DRAM_ENERGY_PER_
     >>> round(conventional_update_energy() * 1e9, 2), round(conventional_update_energy(words=1) * 1e12)
     (5.12, 640)
     """
+    if isinstance(bits, str):
+        raise ValueError(f"bits must be a number of bits; got {bits!r} (for a named memory use "
+                         f"baseline_update_energy({bits!r}))")
     bits = check_range("bits", bits, 1.0, 1024.0, "bits")
     words = check_range("words", words, 1.0, 1024.0)
     per_bit = check_positive("energy_per_bit", energy_per_bit, "J", 1e-9)
@@ -78,7 +407,7 @@ CONVENTIONAL_UPDATE_ENERGY = conventional_update_energy()
 
 @dataclass(frozen=True)
 class Anchor:
-    """A labelled number: ``status`` is 'published', 'press-reported projection' or 'calc'."""
+    """A labelled number: ``status`` is 'preprint abstract', 'press-reported projection' or 'calc'."""
 
     value: float
     unit: str
@@ -87,16 +416,17 @@ class Anchor:
     status: str
 
 
-#: The paper's figures and the press figure, labelled as what they are.
+#: The preprint's figures and the press figure, labelled as what they are: "5 fJ" and "14 bits" are in
+#: the arXiv:2104.05926 v1 abstract, not in the published Nature Communications abstract.
 PAPER_ENERGY_PER_UPDATE = Anchor(
     5e-15, "J", "FN-DAM energy per memory update, 'as low as'",
-    "Mehta, Aono, Chakrabartty, arXiv:2104.05926 v1 abstract (preprint)", "published")
+    "Mehta, Aono, Chakrabartty, arXiv:2104.05926 v1 abstract (preprint)", "preprint abstract")
 PAPER_PRECISION_BITS = Anchor(
     14, "bits", "FN-DAM programming resolution, 'up to'",
-    "Mehta, Aono, Chakrabartty, arXiv:2104.05926 v1 abstract (preprint)", "published")
+    "Mehta, Aono, Chakrabartty, arXiv:2104.05926 v1 abstract (preprint)", "preprint abstract")
 PRESS_TRAINING_SAVING = Anchor(
     100, "x", "reduction of ML training energy, 'a pessimistic projection ... for a small-scale system'",
-    "The Register (2022); derivation not public [open]", "press-reported projection")
+    "The Register (2022); derivation not public", "press-reported projection")
 
 
 class EnergySplit(NamedTuple):
@@ -136,8 +466,8 @@ def fndam_update_energy(device=None, delta=PULSE_AMPLITUDE, duration=PULSE_WIDTH
 
     dV is the extra voltage change of the pulse (:func:`physics.fndam.pulse_update`); the charge
     C_T |dV| is drawn through the tunneling node at ``tunneling_voltage`` (docs/science.md section 4:
-    100 fF x 1 mV x 10 V ~ 1 fJ).  Only this tunneled-charge part of an update's energy is modelled:
-    the pulse drive and the readout are not (docs/science.md section 7).  The illustrative device with
+    100 fF x 1 mV x 10 V ~ 1 fJ).  This is the tunneled-charge part of an update's energy only; the
+    pulse drive and the readout are added by :func:`update_energy_parts`.  The illustrative device with
     the illustrative pulse (0.3 V, 0.1 s) at age 100 s moves 0.611 mV and costs 0.611 fJ; the
     preprint's "as low as 5 fJ" is the anchor to compare with.
 
@@ -179,8 +509,9 @@ def training_energy(n_params, samples, batch_size, *, e_flop=E_FLOP_DEFAULT,
     compute = 6 N D e_flop;  updates = N (D / B) e_write;  hold = N bits P_hold T_train.
 
     Precision enters through ``bits`` (hold) and, for a digital memory, through
-    ``update_energy = conventional_update_energy(bits, ...)``; for FN-DAM pass
-    :func:`fndam_update_energy` (or the published 5 fJ) and ``hold_power_per_bit = 0``.
+    ``update_energy = conventional_update_energy(bits, ...)`` or :func:`baseline_update_energy`; for
+    FN-DAM pass the age-averaged ``mean_update_energy(...).write`` (``.total`` with reads counted), or
+    the preprint's 5 fJ, and ``hold_power_per_bit = 0``.
 
     Parameters
     ----------
