@@ -18,6 +18,7 @@ All times are in seconds, voltages in volts, SI units throughout.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -26,7 +27,7 @@ from scipy.integrate import solve_ivp
 from physics import constants as c
 from physics.barrier import THICKNESS_RANGE
 from physics.materials import BARRIER_RANGE_EV, DEFAULT_OXIDE, MASS_RANGE
-from physics.tunneling import fn_coefficients
+from physics.tunneling import current_density, fn_coefficients
 from physics.validation import as_output, check_positive, check_range
 
 #: Documented domain of the device fields (also the ranges the dashboard offers).
@@ -36,6 +37,13 @@ ELEMENT_VOLTAGE_RANGE = (1.0, 30.0)  #: initial oxide voltage V0 and tunneling v
 TIME_MAX = 1e10  #: longest time accepted by the functions [s] (317 Julian years)
 DELTA_MAX = 10.0  #: largest pulse amplitude [V]
 DURATION_MAX = 1e6  #: longest pulse [s]
+#: Temperature of an element [K]: 0 is the T = 0 FN law; above, the thermal FN coefficients of
+#: :func:`thermal_coefficients` (Tsu-Esaki accepts up to 1000 K; 600 K is far above any operating point).
+TEMPERATURE_RANGE = (0.0, 600.0)
+#: Temperature [K] standing for 0 K in the Tsu-Esaki ratio: its thermal factor differs from 1 by ~1e-6.
+REFERENCE_TEMPERATURE = 1.0
+#: Fields sampled (uniformly in 1/E) for the thermal FN-plot fit.
+THERMAL_FIT_POINTS = 24
 #: Smallest oxide voltage a pulse can leave [V]: the model (1) stops at a reversed field.
 VOLTAGE_FLOOR = 1e-3
 #: Illustrative programming pulse [open]: 0.3 V for 0.1 s.  Small enough (delta << V) that the update
@@ -71,6 +79,10 @@ class FNDAMDevice:
     tunneling_voltage : float
         Voltage of the tunneling node that supplies the charge of an update [V], in [1, 30]; it sets the
         energy per update (docs/science.md section 4). Illustrative default 10 V.
+    temperature : float
+        Temperature of the tunneling electrons [K], in [0, 600]. 0 (default) is the T = 0 FN law of the
+        illustrative device; above it, equation (1) takes the thermal coefficients of
+        :func:`thermal_coefficients`, so k1, k2 and every curve follow the temperature.
 
     Raises
     ------
@@ -97,6 +109,7 @@ class FNDAMDevice:
     mass_ratio: float = DEFAULT_OXIDE.mass_ratio
     initial_voltage: float = 10.0
     tunneling_voltage: float = 10.0
+    temperature: float = 0.0
 
     def __post_init__(self):
         checks = {
@@ -107,6 +120,7 @@ class FNDAMDevice:
             "mass_ratio": (MASS_RANGE, ""),
             "initial_voltage": (ELEMENT_VOLTAGE_RANGE, "V"),
             "tunneling_voltage": (ELEMENT_VOLTAGE_RANGE, "V"),
+            "temperature": (TEMPERATURE_RANGE, "K"),
         }
         for name, ((low, high), unit) in checks.items():
             value = check_range(name, getattr(self, name), low, high, unit)
@@ -127,10 +141,17 @@ class FNDAMDevice:
         k2 : float
             B d [V].
         """
-        a, b = fn_coefficients(self.barrier_height_eV, self.mass_ratio)
+        a, b = self.coefficients()
         k2 = b * self.oxide_thickness
         ln_k1 = np.log(self.junction_area * a / self.capacitance) + np.log(b / self.oxide_thickness)
         return k2 / self.initial_voltage, float(ln_k1), k2
+
+    def coefficients(self):
+        """FN coefficients (A [A/V^2], B [V/m]) of equation (1) at this element's temperature: those of
+        :func:`physics.tunneling.fn_coefficients` at 0 K, else :func:`thermal_coefficients`."""
+        if self.temperature == 0.0:
+            return fn_coefficients(self.barrier_height_eV, self.mass_ratio)
+        return thermal_coefficients(self)
 
     def constants(self):
         """Return (ln k0, k1 [1/s], k2 [V]) of V(t) = k2 / ln(k1 t + k0), docs/science.md section 3.
@@ -140,6 +161,91 @@ class FNDAMDevice:
         """
         ln_k0, ln_k1, k2 = self.log_constants()
         return ln_k0, float(np.exp(ln_k1)), k2
+
+
+def thermal_factor(field, device):
+    """Thermal factor of the tunneling current, J(E, T) / J(E, 0) [-], from the Tsu-Esaki current.
+
+    The ratio of :func:`physics.tunneling.current_density` (WKB) at the device's temperature to the same
+    at 1 K (REFERENCE_TEMPERATURE) through the device's oxide (docs/science.md section 2). In the FN
+    regime it follows the Murphy-Good factor (pi kT/d_F) / sin(pi kT/d_F), d_F = q hbar E /
+    (2 sqrt(2 m* phi)): 1.29 at 8 MV/cm and 1.88 at 5.3 MV/cm for 300 K; unlike that expansion it stays
+    finite where kT approaches d_F (low fields).
+
+    Parameters
+    ----------
+    field : float or array_like
+        Oxide field E [V/m], in (0, 5e9] with E d <= 100 V.
+    device : FNDAMDevice
+        The element (oxide, barrier and temperature; a device at 0 K gives 1).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        J(E, T) / J(E, 0), shape of ``field``.
+
+    Examples
+    --------
+    >>> warm = FNDAMDevice(temperature=300.0)
+    >>> [round(float(thermal_factor(mv_cm * 1e8, warm)), 2) for mv_cm in (8.0, 5.3)]
+    [1.3, 1.89]
+    """
+    e = check_positive("field", field, "V/m", high=5e9)
+    if device.temperature == 0.0:
+        return as_output(np.ones_like(e))
+    volts = e * device.oxide_thickness
+    oxide = {"oxide_thickness": device.oxide_thickness, "barrier_height_eV": device.barrier_height_eV,
+             "mass_ratio": device.mass_ratio}
+    warm = current_density(volts, temperature=device.temperature, **oxide)
+    cold = current_density(volts, temperature=REFERENCE_TEMPERATURE, **oxide)
+    return as_output(warm / cold)
+
+
+def thermal_coefficients(device):
+    """FN coefficients (A_T [A/V^2], B_T [V/m]) that carry the thermal factor over the element's fields.
+
+    J(E, T) = A E^2 exp(-B/E) g(E), g the :func:`thermal_factor`. Over the fields an element visits,
+    ln g is close to a straight line in 1/E, ln g ~ alpha + beta/E (a least-squares fit at
+    THERMAL_FIT_POINTS fields uniform in 1/E), so J(E, T) ~ A_T E^2 exp(-B_T/E) with
+
+        A_T = A exp(alpha),   B_T = B - beta,
+
+    and equation (2) holds with k1, k2 built from A_T, B_T (docs/science.md section 3). The fields are
+    those of the trajectory every element converges to (V0 -> infinity, V = k2 / ln(k1 t + 1) at 0 K)
+    from 1 s to 10 years, the window the app shows. They do not depend on V0, so elements that differ
+    only in V0 keep one law and still converge; they do depend on S and C_T (a slower element sits at
+    higher fields), so k1 is no longer exactly proportional to S / C_T. For the illustrative device the
+    closed form follows a numerical solution of (1) with the exact factor within 0.2 mV at 77 K, 5 mV
+    at 300 K and 14 mV at 400 K from 1 s to 10 years, while the temperature itself lowers V(1 year) by
+    5, 81 and 164 mV (tests/test_fndam_temperature.py).
+
+    Parameters
+    ----------
+    device : FNDAMDevice
+        The element; its temperature must be > 0.
+
+    Returns
+    -------
+    (float, float)
+        A_T [A/V^2] and B_T [V/m].
+    """
+    return _thermal_fit(device.oxide_thickness, device.junction_area, device.capacitance,
+                        device.barrier_height_eV, device.mass_ratio, device.temperature)
+
+
+@lru_cache(maxsize=256)
+def _thermal_fit(oxide_thickness, junction_area, capacitance, barrier_height_eV, mass_ratio, temperature):
+    """:func:`thermal_coefficients` for one oxide, junction and temperature (cached: sessions and
+    elements that share them share the fit)."""
+    a, b = fn_coefficients(barrier_height_eV, mass_ratio)
+    k2 = b * oxide_thickness
+    k1 = junction_area * a * b / (capacitance * oxide_thickness)
+    ages = np.array([10 * c.YEAR, 1.0])  # [s]: lowest field first
+    inv_field = oxide_thickness * np.linspace(*(np.log1p(k1 * ages) / k2), THERMAL_FIT_POINTS)  # 1/E [m/V]
+    device = FNDAMDevice(oxide_thickness=oxide_thickness, barrier_height_eV=barrier_height_eV,
+                         mass_ratio=mass_ratio, temperature=temperature)
+    beta, alpha = np.polyfit(inv_field, np.log(thermal_factor(1.0 / inv_field, device)), 1)
+    return float(a * np.exp(alpha)), float(b - beta)
 
 
 class Trajectory(NamedTuple):

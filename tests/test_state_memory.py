@@ -7,13 +7,27 @@ from dashboard.state.memory import POINTS, T_START, T_STOP, MemoryState
 from physics import fndam
 
 
-def test_defaults_reproduce_the_illustrative_device():
-    # docs/science.md section 3: k2 = 304.1 V, k1 = 2.42e13 1/s, ln k0 = 30.41, V(1 year) = 6.324 V.
-    summary = MemoryState().summary()
+def test_defaults_at_zero_kelvin_reproduce_the_illustrative_device():
+    # docs/science.md section 3: k2 = 304.1 V, k1 = 2.42e13 1/s, ln k0 = 30.41, V(1 year) = 6.324 V,
+    # the 0 K element (1 K: its thermal coefficients differ from the FN ones by ~1e-6).
+    state = MemoryState()
+    state.device.temperature_K = 1.0
+    summary = state.summary()
     assert summary["k2_V"] == pytest.approx(304.1, abs=0.05)
     assert summary["k1_per_s"] == pytest.approx(2.42e13, rel=5e-3)
     assert summary["ln_k0"] == pytest.approx(30.41, abs=5e-3)
     assert summary["V_at"]["1 year"] == pytest.approx(6.324, abs=5e-4)
+
+
+def test_room_temperature_discharges_faster():
+    # 300 K (the default): warm electrons tunnel more, so V(1 year) is lower by 81 mV
+    # (tests/test_fndam_temperature.py checks the value against an ODE; here the state passes T on).
+    state = MemoryState()
+    assert state.device.temperature_K == 300.0
+    cold = MemoryState()
+    cold.device.temperature_K = 1.0
+    drop = cold.summary()["V_at"]["1 year"] - state.summary()["V_at"]["1 year"]
+    assert drop == pytest.approx(0.081, abs=0.002)
 
 
 def test_trajectories_are_finite_on_the_window_and_converge():

@@ -17,11 +17,11 @@ from dashboard.views.tabs import lazy_tabs
 from .helpers import new_value, out_of_range, plotted, preset_changes, render, summary_pane
 
 #: View -> (state parts its summary reads, parameters it ignores), as the view tests establish: the band
-#: at age 0 has no mass in it and is a 0 K picture; the memory is a 0 K law; the energy summary uses the
+#: at age 0 has not discharged, so mass and temperature are not in it yet; the energy summary uses the
 #: published FN-DAM energy unless told otherwise.
 SUMMARY_READS = {"band": (("device", "band"), {"mass_ratio", "temperature_K"}),
                  "current": (("device", "current"), set()),
-                 "memory": (("device", "memory"), {"temperature_K"}),
+                 "memory": (("device", "memory"), set()),
                  "learning": (("learning",), set()), "energy": (("energy",), set())}
 
 
