@@ -1,6 +1,7 @@
 """FN-DAM element: docs/science.md section 3 values, closed form against an ODE solver, pulses, bad input."""
 
 import dataclasses
+import itertools
 import math
 
 import numpy as np
@@ -215,6 +216,9 @@ def test_device_is_frozen_and_hashable():
         (lambda: fndam.pulse_update(1.0, DEVICE, 0.1, -1.0), "duration"),
         (lambda: fndam.trajectory(t_start=10.0, t_stop=1.0), "t_start"),
         (lambda: fndam.oxide_voltage_ode(1.0, DEVICE, rtol=0.1), "rtol"),
+        (lambda: fndam.shot_noise_rms(11.0), "voltage"),
+        (lambda: fndam.shot_noise_rms([8.0, 0.0]), "voltage"),
+        (lambda: fndam.shot_noise_rms("8"), "voltage"),
     ],
 )
 def test_bad_function_arguments_raise_naming_the_argument(call, name):
@@ -256,3 +260,73 @@ def test_ode_handles_t_zero_empty_and_2d_input():
     v = fndam.oxide_voltage_ode(t)
     assert v.shape == (2, 2)
     np.testing.assert_allclose(v, fndam.oxide_voltage(t), atol=1e-9)  # see the 1e-9 V test above
+
+
+def test_shot_noise_matches_science_md_and_the_leading_order_formula():
+    # docs/science.md section 3: 0.44 mV at 8.6 V and 0.37 mV at 7.2 V for 100 fF, k2 = 304.1 V.
+    assert fndam.shot_noise_rms(8.6) == pytest.approx(0.44e-3, abs=0.005e-3)
+    assert fndam.shot_noise_rms(7.2) == pytest.approx(0.37e-3, abs=0.005e-3)
+    k2 = DEVICE.log_constants()[2]
+    v = np.array([8.0, 7.0, 6.0, 5.0])
+    leading = v * np.sqrt(c.Q / (2 * k2 * DEVICE.capacitance))
+    # Away from V0 the start term is gone (exp(-2 eps) < 3e-7) and the exact linear-noise result is the
+    # leading form times sqrt(1 - V/k2 + V^2/(2 k2^2)); the quasi-stationary solution of the variance
+    # equation, q V^2 / (2 C (k2 + 2V)), agrees with it to O(V/k2) (within 2 %).
+    np.testing.assert_allclose(fndam.shot_noise_rms(v), leading * np.sqrt(1 - v / k2 + v**2 / (2 * k2**2)),
+                               rtol=1e-6)
+    quasi = np.sqrt(c.Q * v**2 / (2 * DEVICE.capacitance * (k2 + 2 * v)))
+    np.testing.assert_allclose(fndam.shot_noise_rms(v), quasi, rtol=0.02)
+    # sigma ~ 1/sqrt(C_T), and 0 at V0 (the element is programmed exactly).
+    big = FNDAMDevice(capacitance=10e-12)
+    assert fndam.shot_noise_rms(8.0, big) == pytest.approx(fndam.shot_noise_rms(8.0) / 10, rel=1e-12)
+    assert fndam.shot_noise_rms(10.0) == 0.0
+
+
+def test_shot_variance_of_a_short_step_is_the_poisson_variance_of_the_electrons_that_left():
+    _, ln_k1, k2 = DEVICE.log_constants()
+    v = fndam.oxide_voltage(1e3)
+    for dt in (1e-6, 1e-2, 1.0):  # dt / age from 1e-9 to 1e-3: the restoring pull has no time to act
+        v_end = fndam.advance(v, ln_k1, k2, dt)
+        poisson = c.Q / DEVICE.capacitance * (v - v_end)
+        assert fndam.shot_variance(v, v_end, k2, DEVICE.capacitance) == pytest.approx(poisson, rel=2e-3)
+    # A step 10x the age: the pull acts within it, so less than the Poisson variance of its electrons.
+    v_end = fndam.advance(v, ln_k1, k2, 1e4)
+    poisson = c.Q / DEVICE.capacitance * (v - v_end)
+    assert fndam.shot_variance(v, v_end, k2, DEVICE.capacitance) < 0.5 * poisson
+
+
+def test_shot_noise_agrees_with_a_monte_carlo_of_discrete_electrons():
+    # Independent method: 16,000 elements programmed to V0 at t = 0 lose whole electrons (q/C_T = 1.6 uV
+    # each).  Per time step every element loses a Poisson number of electrons whose mean is the exact
+    # number the closed form removes from *its own* voltage in that step, N = C_T (V - advance(V, dt))/q:
+    # the mean and the restoring pull (an element above the trajectory leaks faster) are exact; only the
+    # timing of the noise within a step is approximate (tau-leaping; Gillespie would need ~1e6 events per
+    # element).  Time steps: 0, then 250 per decade from 10 ms to 1e5 s (1,750 steps, ~1 s).
+    # Tolerance, from the Monte Carlo's own errors: the standard error of an rms of n Gaussian samples
+    # is 1/sqrt(2n) = 0.56 %; the noise of a step enters undamped for ~dt/2, a bias of about
+    # +lambda dt/2 = (1 + 2V/k2) ln(10)/250 / 2 = +0.5 %; 0.5 % + 4 standard errors ~ 2.7 %: 3 %.
+    n, per_decade = 16_000, 250
+    rng = np.random.default_rng(20240501)
+    _, ln_k1, k2 = DEVICE.log_constants()
+    jump = c.Q / DEVICE.capacitance
+    ages = (1e1, 1e3, 1e5)
+    times = np.concatenate([[0.0], np.geomspace(1e-2, ages[-1], 7 * per_decade + 1)])
+    v = np.full(n, DEVICE.initial_voltage)
+    seen = {}
+    for start, stop in itertools.pairwise(times):
+        v = v - jump * rng.poisson((v - fndam.advance(v, ln_k1, k2, stop - start)) / jump)
+        for age in ages:
+            if math.isclose(stop, age, rel_tol=1e-9):
+                seen[age] = v.copy()
+    assert sorted(seen) == list(ages)
+    for age, sample in seen.items():
+        closed = fndam.oxide_voltage(age)
+        sigma = fndam.shot_noise_rms(closed)
+        deviation = sample - closed
+        assert np.sqrt(np.mean(deviation**2)) == pytest.approx(sigma, rel=0.03), age
+        # The spread is about the closed form itself: the mean offset is within 5 standard errors.
+        assert abs(np.mean(deviation)) < 5 * sigma / math.sqrt(n)
+        # A differential pair (two independent elements): sqrt(2) more.  n/2 pairs: standard error
+        # 1/sqrt(n) = 0.8 %, tolerance 0.5 % + 4 standard errors ~ 3.7 %: 4 %.
+        pair = deviation[: n // 2] - deviation[n // 2:]
+        assert np.std(pair) == pytest.approx(math.sqrt(2) * sigma, rel=0.04), age
