@@ -137,3 +137,14 @@ def test_anchors_are_labelled():
     assert summary["landauer_J"] == pytest.approx(2.871e-21, rel=1e-3)
     assert "published" not in FNDAM_SOURCES[0]
     assert "Preprint abstract" in FNDAM_SOURCES[0]
+
+
+def test_old_links_with_the_published_label_are_refused_with_a_notice():
+    from dashboard.state.session import SessionState
+
+    session = SessionState()
+    (message,) = session.apply_query({"fnE": "Paper: as low as 5 fJ (published)"})
+    assert message.startswith("URL parameter fnE:")
+    assert session.energy.fndam_source == FNDAM_SOURCES[0]
+    assert session.apply_query({"fnE": FNDAM_SOURCES[1], "conv": "HBM2", "reads": "false"}) == []
+    assert (session.energy.baseline, session.energy.count_reads) == ("HBM2", False)

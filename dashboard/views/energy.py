@@ -141,8 +141,8 @@ class EnergyView(StateView):
         s_dim = hv.Dimension("saving", label="Energy saving")
         press = self.state.anchors()["press"].value
         chosen = self.state.baseline
-        curves = [hv.Curve((data["B"], saving), b_dim, s_dim,
-                           label=f"against {name}" + (" (chosen)" if name == chosen else "")).opts(
+        # Fixed labels (a label that changes breaks the in-place redraw): the chosen one is drawn thick.
+        curves = [hv.Curve((data["B"], saving), b_dim, s_dim, label=f"against {name}").opts(
                       color=BASELINE_COLOURS[name], line_width=3 if name == chosen else 1.5,
                       line_dash="solid" if name == chosen else "dashed")
                   for name, saving in data["by_baseline"].items()]
@@ -160,8 +160,8 @@ class EnergyView(StateView):
                 * hv.VLine(self.state.batch_size()).opts(color="#999999", line_dash="dotted")
                 ).opts(hv.opts.Overlay(**PLOT_OPTS, logx=True, logy=True, xlim=B_RANGE,
                                        legend_position="bottom_left",
-                                       title="Saving of FN-DAM updates against batch size, per baseline "
-                                             "(compute unchanged)",
+                                       title=f"Saving of FN-DAM updates against batch size (thick: "
+                                             f"{chosen}; compute unchanged)",
                                        xlabel="Batch size B (samples per step)",
                                        ylabel="E conventional / E FN-DAM"))
 

@@ -1,5 +1,6 @@
-"""Energy view in a Bokeh document: each control, the shared device through the FN-DAM element, presets,
-reset, rejected values, the sources table, CSV."""
+"""Energy view in a Bokeh document: each control, the shared device through the FN-DAM element, the
+update-energy parts, the baseline shown beside every saving, presets, reset, rejected values, the
+sources table, CSV."""
 
 import re
 
@@ -24,8 +25,11 @@ from .helpers import (
     widget_for,
 )
 
-#: The hold term (1 pW per bit for 30 days: ~1e5 J of ~2e8 J) is below the 3 digits the summary shows.
-PLOT_ONLY = {"train_days"}
+#: The hold term (1 pW per bit for 30 days: ~1e5 J of ~2e8 J) is below the 3 digits of the saving, but
+#: it moves the largest batch at 100x that the summary states: every control changes the summary.
+PLOT_ONLY = set()
+#: With the preprint's 5 fJ (the default), the drive and the run's ages enter only the update-parts plot.
+DEVICE_PHYSICS_ONLY = {"drive", "log10_start_age", "log10_step_seconds"}
 DEVICE_PHYSICS = FNDAM_SOURCES[1]
 
 
@@ -50,14 +54,55 @@ def test_each_control_changes_the_plots(view, notice, root, name):
     assert notice.text == ""
     after = shown(view, root)
     assert after[1] != before[1]
-    assert (after[0] != before[0]) is (name not in PLOT_ONLY)
+    assert (after[0] != before[0]) is (name not in PLOT_ONLY | DEVICE_PHYSICS_ONLY)
+
+
+@pytest.mark.parametrize("name", sorted(DEVICE_PHYSICS_ONLY))
+def test_with_device_physics_the_drive_and_run_ages_change_the_summary(view, root, name):
+    view.state.fndam_source = DEVICE_PHYSICS
+    before = shown(view, root)
+    widget_for(view._layout, view.state, name).value = new_value(view.state, name)
+    after = shown(view, root)
+    assert after[0] != before[0]
+    assert after[1] != before[1]
 
 
 def test_online_learning_saves_more_than_batches(view):
-    assert saving(view) == pytest.approx(22.1)  # B = 10^1.5: compute dilutes the update saving
+    assert saving(view) == pytest.approx(22.8)  # B = 10^1.5: compute dilutes the update saving
     widget_for(view._layout, view.state, "log10_batch").value = 0.0
     assert "B = 1:" in summary_text(view)
-    assert saving(view) > 10 * 22.1  # one update per sample: updates dominate the conventional side
+    assert saving(view) > 5 * 22.8  # one update per sample: updates dominate the conventional side
+
+
+def test_the_summary_names_the_baseline_and_where_100x_is_reached(view):
+    text = summary_text(view)
+    assert "against DDR DRAM, reads charged on both sides" in text
+    assert "Horowitz, ISSCC 2014" in text
+    assert re.search(r"DDR DRAM [\d.]+x, HBM2 [\d.]+x, on-chip SRAM [\d.]+x", text)
+    assert "Press-reported projection, The Register 2022" in text
+    assert "reaches 100x against DDR DRAM only for B up to 4.87" in text
+    widget_for(view._layout, view.state, "baseline").value = "on-chip SRAM"
+    assert "never reaches 100x against on-chip SRAM (B = 1 gives 1.91x)" in summary_text(view)
+    widget_for(view._layout, view.state, "baseline").value = "HBM2"
+    assert "counts it twice" in summary_text(view)
+    widget_for(view._layout, view.state, "count_reads").value = False
+    assert "reads charged on neither side" in summary_text(view)
+    assert "published" not in summary_text(view).replace("not in the published paper's abstract", "")
+
+
+def test_update_parts_plot_shows_every_part_and_the_preprint_anchor(view, root):
+    from bokeh.models import Label
+
+    from .helpers import legend
+    shown_legend = legend(root)
+    for label in ("tunneled charge C_T |dV| V_tun", "pulse drive", "readout: one ADC conversion",
+                  "total charged per update", "mean charged over the run's ages"):
+        assert shown_legend.get(label), label
+    from bokeh.models import ColumnDataSource
+    texts = [label.text for label in root.select({"type": Label})]
+    texts += [str(t) for src in root.select({"type": ColumnDataSource}) for t in src.data.get("text", [])]
+    assert any("preprint abstract: 'as low as 5 fJ'" in t for t in texts)
+    assert not any("(published)" in t for t in texts)
 
 
 @pytest.mark.parametrize("name", control_names(OperatingPoint))
@@ -66,18 +111,20 @@ def test_each_device_parameter_changes_the_element_energy(session, notice, view,
     before, row = shown(view, root), element_row(view)
     set_device(session, notice, name, new_value(session.device, name))
     after = shown(view, root)
-    assert after[0] != before[0]
+    # The element forgets its initial voltage: over the run's ages (100 s to 37 days) the mean tunneled
+    # charge is the same to the 3 digits shown, and the 20 pJ read dominates the total.
+    assert (after[0] != before[0]) is (name != "oxide_voltage")
     assert after[1] != before[1]
-    assert element_row(view)["Write energy"] != row["Write energy"]
+    assert element_row(view) != row  # its write energy (to 3 digits) or its parts
 
 
-def test_with_the_published_energy_the_device_moves_only_its_bar(session, notice, view, root):
+def test_with_the_preprint_energy_the_device_moves_only_its_plots(session, notice, view, root):
     assert view.state.fndam_source == FNDAM_SOURCES[0]
     before = shown(view, root)
     tech_csv = csv_texts(view)["technologies.csv"]
     set_device(session, notice, "oxide_thickness_nm", 15.0)
     after = shown(view, root)
-    assert after[0] == before[0]  # the summary uses the paper's 5 fJ
+    assert after[0] == before[0]  # the summary uses the preprint's 5 fJ
     assert after[1] != before[1]
     assert csv_texts(view)["technologies.csv"] != tech_csv
 
@@ -87,7 +134,7 @@ def test_each_preset_shows_and_reset_restores(session, view, root, preset):
     initial = shown(view, root)
     session.apply_preset(preset)
     after = shown(view, root)
-    # The plots show the session's element (device, memory); the summary, with the published FN-DAM
+    # The plots show the session's element (device, memory); the summary, with the preprint's FN-DAM
     # energy of every preset, only the energy model's own parameters.
     assert after[1] != initial[1] if preset_changes(preset, ("device", "memory", "energy")) \
         else after[1] == initial[1]
@@ -96,6 +143,22 @@ def test_each_preset_shows_and_reset_restores(session, view, root, preset):
         assert widget_for(view._layout, view.state, name).value == getattr(view.state, name)
     session.reset()
     assert shown(view, root) == initial
+
+
+def test_energy_presets_name_their_baseline():
+    for name, preset in PRESETS.items():
+        if "baseline" in preset.get("energy", {}):
+            baseline = preset["energy"]["baseline"]
+            assert baseline.replace("DDR ", "") in name, name
+
+
+def test_edge_presets_show_the_basis_of_their_saving(session, view):
+    session.apply_preset("Edge online learning, DRAM baseline")
+    dram = saving(view)
+    assert "against DDR DRAM" in summary_text(view)
+    session.apply_preset("Edge online learning, on-chip SRAM baseline")
+    assert "against on-chip SRAM" in summary_text(view)
+    assert saving(view) < dram / 20
 
 
 @pytest.mark.parametrize("name", number_names(EnergyState))
@@ -112,13 +175,15 @@ def test_rejected_typed_value_shows_the_notice_and_keeps_the_plots(view, notice,
 def test_sources_table_follows_the_element(session, view):
     row = element_row(view)
     assert row["Per"] == "per synaptic update (device physics)"
+    assert "pulse drive" in row["Includes"]
     session.memory.capacitance_fF = 1000.0
     assert element_row(view)["Write energy"] != row["Write energy"]
 
 
 def test_csv_holds_the_current_model(session, view):
     before = csv_texts(view)
-    assert list(before) == ["technologies.csv", "training_energy.csv", "saving_vs_batch.csv"]
+    assert list(before) == ["technologies.csv", "update_parts.csv", "training_energy.csv",
+                            "saving_vs_batch.csv"]
     widget_for(view._layout, view.state, "log10_batch").value = 0.0
     after = csv_texts(view)
     assert after["technologies.csv"] == before["technologies.csv"]  # per-update energies: no B
