@@ -236,7 +236,8 @@ def effective_bits(t, params=None, device=None):
     Returns
     -------
     float or numpy.ndarray
-        Effective number of bits [-].
+        Effective number of bits [-]; ``inf`` where neither the pulse nor the noise moves the element
+        (e.g. V0 far below the FN regime).
 
     Examples
     --------
@@ -256,7 +257,8 @@ def effective_bits(t, params=None, device=None):
     device = device or FNDAMDevice()
     step = np.abs(pulse_update(t, device, params.pulse_amplitude, params.reference_pulse_width))
     floor = STEP_PER_SIGMA * readout_sigma(params, t, device)
-    return as_output(np.log2(2.0 * params.adc_range / np.maximum(step, floor)))
+    with np.errstate(divide="ignore"):  # an element that no longer moves has no step and no noise: inf
+        return as_output(np.log2(2.0 * params.adc_range / np.maximum(step, floor)))
 
 
 def capacitance_for_bits(bits, span=1.0, voltage=8.0, device=None, step_per_sigma=STEP_PER_SIGMA):

@@ -1,12 +1,12 @@
 """Memory view in a Bokeh document: each control, the shared device, presets, reset, rejected values,
-the FN-regime warnings, CSV."""
+the FN-regime warnings, the resolution panel and the pair's retention, CSV."""
 
 import re
 
 import pytest
 
 from dashboard.state.device import OperatingPoint
-from dashboard.state.memory import MemoryState
+from dashboard.state.memory import PREPRINT_LABEL, MemoryState
 from dashboard.state.presets import PRESETS
 from dashboard.views.controls import control_names
 from dashboard.views.memory import MemoryView
@@ -18,6 +18,7 @@ from .helpers import (
     number_names,
     out_of_range,
     preset_changes,
+    rows,
     set_device,
     shown,
     summary_text,
@@ -116,9 +117,64 @@ def test_rejected_typed_value_shows_the_notice_and_keeps_the_plots(view, notice,
 
 def test_csv_holds_the_current_element(view):
     before = csv_texts(view)
-    assert list(before) == ["memory_trajectories.csv", "retention.csv"]
+    assert list(before) == ["memory_trajectories.csv", "retention.csv", "pair_retention.csv",
+                            "resolution.csv"]
     widget_for(view._layout, view.state, "capacitance_fF").value = 2100.0
     after = csv_texts(view)
     for name, text in after.items():
         assert "# capacitance_fF: 2100.0\n" in text
         assert text.splitlines()[-1] != before[name].splitlines()[-1]
+
+
+PAIR = "pair V0, V0 - dV: weight loses 10%"
+
+
+def columns(csv_text, name):
+    """Column ``name`` of a CSV as floats."""
+    header, *data = rows(csv_text)
+    index = header.split(",").index(name)
+    return [float(line.split(",")[index]) for line in data]
+
+
+def test_resolution_panel_shows_the_shot_noise_floor_and_the_preprint_anchor(view, root):
+    shown_legend = legend(root)
+    assert shown_legend[PREPRINT_LABEL] == 2  # a horizontal line across the window
+    curves = ("with shot noise (exact readout)", "without shot noise (fluid closed form)")
+    assert shown_legend[curves[0]] == shown_legend[curves[1]] > 100
+    text = summary_text(view)
+    # docs/science.md section 3: 100 fF, at 1 day: ~366 uV per element, 9.1 bits; 14 bits need ~124 pF at
+    # the plot's criterion (step = sqrt(12) sigma), ~9 pF at one step per sigma.
+    assert "σ_V = 366 µV per element" in text
+    assert "→ 9.1 bits over 1 V with an exact readout" in text
+    assert ("**14 bits** (preprint) at 1 day would need C_T ≈ 124 pF (step = √12 σ; 8.97 pF at step = σ)"
+            in text)
+    bits = columns(csv_texts(view)["resolution.csv"], "bits_shot_noise")
+    assert 8.8 < bits[-1] < 9.6
+
+
+def test_resolution_panel_follows_the_capacitance(view, root):
+    before = columns(csv_texts(view)["resolution.csv"], "bits_shot_noise")
+    plotted_before = shown(view, root)[1]
+    widget_for(view._layout, view.state, "capacitance_fF").value = 10_000.0
+    after = columns(csv_texts(view)["resolution.csv"], "bits_shot_noise")
+    assert shown(view, root)[1] != plotted_before
+    # A hundred times the capacitance: sigma / 10, so ~3.3 bits more at 10 years.
+    assert after[-1] - before[-1] == pytest.approx(3.3, abs=0.15)
+    assert "→ 12.3 bits over 1 V" in summary_text(view)
+
+
+def test_pair_retention_is_drawn_beside_the_element_and_follows_the_spacing(view, root):
+    assert legend(root)[PAIR] == legend(root)["time to lose 1 mV"]
+    before = csv_texts(view)["pair_retention.csv"]
+    assert "# pair_V0_minus_dV_V: 9.0\n" in before
+    widget_for(view._layout, view.state, "voltage_step").value = 0.2
+    after = csv_texts(view)["pair_retention.csv"]
+    assert "# pair_V0_minus_dV_V: 9.8\n" in after
+    first = [columns(text, "pair_retention_s")[0] for text in (before, after)]
+    assert first[0] != pytest.approx(first[1], rel=1e-3)  # early in life the spacing matters
+
+
+def test_no_pair_when_v0_minus_dv_is_clipped_to_v0(session, notice, view, root):
+    set_device(session, notice, "oxide_voltage", 1.0)
+    assert "no pair (V0 − dV clipped to V0)" in summary_text(view)
+    assert PAIR not in legend(root)  # an empty layer: its legend entry is hidden
