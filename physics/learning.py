@@ -1,48 +1,73 @@
-"""Online training of a logistic classifier with three kinds of weight memory side by side.
+"""Online training of a logistic classifier with three kinds of weight memory side by side, compared
+fairly (docs/science.md section 4).
 
 * ``float``: ideal float SGD with the 1/t learning rate eta_k = eta0 k0 / (k0 + k);
 * ``fndam``: a :class:`physics.synapse.SynapseArray`; the learner asks for eta0 x (-gradient) and the
   device physics shrinks the pulses ~1/age, which is the same schedule with k0 = start_age / step_seconds
-  (docs/science.md section 4); the readout adds noise and ADC quantisation;
+  (docs/science.md section 4).  Pulse widths are on the array's clock (``pulse_min_width``,
+  ``pulse_resolution``): updates too small for it are dropped, pulses longer than a step are clipped, and
+  the array counts both; the readout adds noise and ADC quantisation;
 * ``static-<b>bit``: a symmetric fixed-point memory of b bits over [-weight_range, weight_range],
-  written with the float schedule and rounded to the nearest level (updates below half a level are
-  lost) or, with ``static_rounding="stochastic"``, up or down at random with the probabilities that
-  make the stored value unbiased (small updates survive on average).
+  written with the float schedule and rounded stochastically (the default: up or down at random with
+  the probabilities that make the stored value unbiased, so small updates survive on average) or to the
+  nearest level (updates below half a level are lost).  By default it is read with the same readout
+  noise as the FN-DAM array, in weight units (a fair readout); ``static_read_noise=False`` reads it
+  exactly, as a digital memory.
+
+A fair comparison:
+
+* every memory sees the same samples in the same order, one sample per step (batch size 1);
+* each memory's eta0 is chosen by the same search (:func:`search_learning_rate`): every rate of
+  :data:`RATE_GRID` is trained on the first 80 % of the training stream and the one with the lowest
+  final log-loss on the held-out last 20 % is kept (the test set is never used);
+* every memory's update energy is priced at one level of the memory hierarchy
+  (:data:`physics.energy.BASELINES`): float and static words of 32 and b bits written (and read, when
+  reads are charged) at the baseline's energy per bit; FN-DAM with :func:`physics.energy.update_energy_parts`:
+  tunneled charge, pulse drive and, when reads are charged, one ADC conversion per read.
 
 What the FN-DAM memory computes: z = exp(k2/V) is a linear clock, so a pulse shifts z_minus - z_plus
 for good, while the read-out difference is ~(V^2/k2)(z_minus - z_plus)/(k1 t).  A request at age t_j
 therefore delivers ~dw t0/t_j and then decays as t_j/t, so w(t) ~ (t0/t) sum_j dw_j
 = -eta0 k0/(k0 + k) sum_j g_j: a running average of the gradients (dual averaging), whose fixed point
 is the L2-regularised optimum with lambda = 1/(eta0 k0), while float SGD with the same 1/t schedule
-heads for the unregularised one.  With the defaults (k0 = 100 s / 0.1 s = 1000) lambda is 0.01 (2-D)
-and 0.033 (64-D):
+heads for the unregularised one.  With k0 = 100 s / 0.1 s = 1000, the grid's rates give:
 
->>> from physics.learning import LEARNING_RATES
->>> {task: round(1.0 / (eta0 * 1000), 3) for task, eta0 in LEARNING_RATES.items()}
-{'2d': 0.01, '64d': 0.033}
+>>> from physics.learning import RATE_GRID
+>>> [round(1.0 / (eta0 * 1000), 4) for eta0 in RATE_GRID]
+[0.1, 0.0333, 0.01, 0.0033, 0.001]
 
-Every memory sees the same samples in the same order, one sample per step (batch size 1).  The run is a
-:class:`LearningRun` that the dashboard advances a chunk of steps at a time; :func:`train` runs it to the
-end.  Update energy: float weights are 32-bit words through DRAM, static weights b bits in SRAM (both
-from the technology table, counted only for words that change), FN-DAM from the device physics.
+The run is a :class:`LearningRun` that the dashboard advances a chunk of steps at a time; :func:`train`
+runs it to the end.
 """
 
+import functools
 from typing import NamedTuple
 
 import numpy as np
 
-from physics.energy import conventional_update_energy, write_energy
+from physics.energy import (
+    ADC_BITS,
+    ADC_FOM,
+    BASELINES,
+    DRIVE_MODELS,
+    baseline_update_energy,
+    check_flag,
+    update_energy_parts,
+)
 from physics.fndam import FNDAMDevice
 from physics.synapse import SynapseArray, SynapseParameters
 from physics.validation import check_choice, check_positive, check_range
 
 TASKS = ("2d", "64d")
-#: Default eta0 per task, the best float-SGD rate of {0.03, 0.1, 0.3, 1} on seeds 0-2 with k0 = 1000
-#: (64-D needs a smaller rate: a step moves w.x by eta0 |x|^2 ~ 65 eta0).
-LEARNING_RATES = {"2d": 0.1, "64d": 0.03}
+#: The learning rates eta0 every memory's search tries (docs/science.md section 4): five, a factor
+#: ~sqrt(10) apart, around the float-SGD optimum of both tasks.
+RATE_GRID = (0.01, 0.03, 0.1, 0.3, 1.0)
+#: Fraction of the training stream (its end) held out to choose a learning rate.
+VALIDATION_FRACTION = 0.2
 STATIC_BITS = tuple(range(2, 33))  #: allowed resolutions of a static memory [bits]
-ROUNDINGS = ("nearest", "stochastic")  #: how a static memory rounds a write to its levels
+ROUNDINGS = ("stochastic", "nearest")  #: how a static memory rounds a write to its levels (default first)
 _TEST_SAMPLES = 2000
+_FLOAT_BITS = 32  #: bits of one float weight (plain SGD moves one 32-bit word per update)
 
 
 class Task(NamedTuple):
@@ -93,6 +118,13 @@ def make_task(task="2d", n_samples=2000, seed=0):
     """
     check_choice("task", task, TASKS)
     n = int(check_range("n_samples", n_samples, 1, 1e6))
+    return _make_task(task, n, seed)
+
+
+@functools.lru_cache(maxsize=16)
+def _make_task(task, n, seed):
+    """:func:`make_task` without checks, cached (a rate search and its run share the data); the arrays
+    are read-only so that no caller can change another's data."""
     rng = np.random.default_rng(seed)
     total = n + _TEST_SAMPLES
     if task == "2d":
@@ -104,6 +136,8 @@ def make_task(task="2d", n_samples=2000, seed=0):
         x = rng.standard_normal((total, 64))
         y = (rng.random(total) < _sigmoid(3.0 * x @ u)).astype(int)
     x = np.hstack([x, np.ones((total, 1))])
+    for array in (x, y):
+        array.flags.writeable = False
     return Task(task, x[:n], y[:n], x[n:], y[n:])
 
 
@@ -112,20 +146,28 @@ def _sigmoid(z):
 
 
 def _loss_and_accuracy(w, x, y):
-    """Mean log-loss [nats] and accuracy of weights w on (x, y)."""
-    z = x @ w
+    """Mean log-loss [nats] and accuracy of weights w on (x, y); w of shape (d,) or (r, d) (one row per
+    candidate: arrays of r values)."""
+    z = w @ x.T
     # log(1 + e^z) - y z, written with logaddexp to stay finite for large |z|.
-    loss = np.mean(np.logaddexp(0.0, z) - y * z)
-    return float(loss), float(np.mean((z > 0) == (y == 1)))
+    loss = np.mean(np.logaddexp(0.0, z) - y * z, axis=-1)
+    accuracy = np.mean((z > 0) == (y == 1), axis=-1)
+    return (float(loss), float(accuracy)) if np.ndim(w) == 1 else (loss, accuracy)
+
+
+# --- memories ------------------------------------------------------------------------------------
+# Each holds weights of any shape: (n,) in a run, (rates, n) in a rate search (a candidate per row).
+# ``write`` returns (words written or pulses applied, tunneling energy [J]) of the step.
 
 
 class _FloatMemory:
     """Ideal float SGD: w <- w + eta_k / eta0 x request, eta_k = eta0 k0 / (k0 + k)."""
 
-    def __init__(self, n, k0):
-        self.w = np.zeros(n)
+    bits = _FLOAT_BITS
+
+    def __init__(self, shape, k0):
+        self.w = np.zeros(shape)
         self.k0 = k0
-        self.update_energy = conventional_update_energy(32, 1, write_energy("DRAM"))
 
     def read(self):
         return self.w
@@ -136,9 +178,9 @@ class _FloatMemory:
 
     def write(self, request, k):
         new = self.store(self.w + self.k0 / (self.k0 + k) * request)
-        energy = self.update_energy * np.count_nonzero(new != self.w)
+        writes = np.count_nonzero(new != self.w, axis=-1)
         self.w = new
-        return energy
+        return writes, 0.0
 
 
 class _StaticMemory(_FloatMemory):
@@ -146,15 +188,24 @@ class _StaticMemory(_FloatMemory):
 
     0 is a level, so the zero start is exact.  ``rng`` None rounds to nearest (as int8-style symmetric
     quantisation); a generator rounds stochastically: level floor(w/step + u), u ~ U[0, 1), whose mean
-    is w itself (Gupta et al., "Deep learning with limited numerical precision", ICML 2015).
+    is w itself (Gupta et al., "Deep learning with limited numerical precision", ICML 2015).  A read
+    adds Gaussian noise of rms ``read_sigma`` [weight units] from ``read_rng`` (the FN-DAM readout's
+    noise, for a fair readout); the stored levels are not changed by it.
     """
 
-    def __init__(self, n, k0, bits, weight_range, rng=None):
-        super().__init__(n, k0)
+    def __init__(self, shape, k0, bits, weight_range, rng=None, read_sigma=0.0, read_rng=None):
+        super().__init__(shape, k0)
+        self.bits = bits
         self.max_level = 2 ** (bits - 1) - 1
         self.step = weight_range / self.max_level
         self.rng = rng
-        self.update_energy = conventional_update_energy(bits, 1, write_energy("SRAM"))
+        self.read_sigma = read_sigma
+        self.read_rng = read_rng
+
+    def read(self):
+        if not self.read_sigma:
+            return self.w
+        return self.w + self.read_sigma * self.read_rng.standard_normal(self.w.shape)
 
     def store(self, w):
         scaled = w / self.step
@@ -163,17 +214,145 @@ class _StaticMemory(_FloatMemory):
 
 
 class _FNDAMMemory:
-    """The synapse array: requests become pulses, the physics sets the step."""
+    """The synapse array: requests become pulses on the clock, the physics sets the step.  ``requests``
+    counts the nonzero updates asked for (the array counts those it clipped or dropped)."""
 
-    def __init__(self, n, device, params, step_seconds, seed):
-        self.array = SynapseArray(n, device, params, seed)
+    def __init__(self, shape, device, params, step_seconds, seed):
+        self.shape = tuple(np.atleast_1d(shape))
+        self.array = SynapseArray(int(np.prod(self.shape)), device, params, seed)
         self.step_seconds = step_seconds
+        self.requests = 0
 
     def read(self):
-        return self.array.read()
+        return self.array.read().reshape(self.shape)
 
     def write(self, request, k):
-        return self.array.update(request, self.step_seconds)
+        self.requests += int(np.count_nonzero(request))
+        before = self.array.pulses
+        tunneling = self.array.update(np.ravel(request), self.step_seconds)
+        return self.array.pulses - before, tunneling
+
+
+def _static_rngs(seed, bits, rounding, read_sigma):
+    """Rounding and read-noise generators of a static memory: its own streams, so the data order and the
+    other memories stay as they are."""
+    rounding_rng = np.random.default_rng([seed, bits]) if rounding == "stochastic" else None
+    read_rng = np.random.default_rng([seed, bits, 2]) if read_sigma else None
+    return rounding_rng, read_rng
+
+
+# --- learning-rate search --------------------------------------------------------------------------
+
+
+def _learn(memory, rate, x_stream, y_stream):
+    """Train ``memory`` on the stream with eta0 ``rate`` (scalar, or a column of one per row)."""
+    for k in range(x_stream.shape[0]):
+        x, y = x_stream[k], y_stream[k]
+        w = memory.read()
+        memory.write(-rate * (_sigmoid(w @ x) - y)[..., None] * x, k)
+
+
+@functools.lru_cache(maxsize=256)
+def _search(spec, task, n_steps, seed, grid):
+    """Validation losses of the grid's rates for the memory ``spec`` (a hashable description), cached:
+    a run restarted with the same memory and data does not search again."""
+    data = _make_task(task, n_steps, seed)
+    n_val = int(n_steps * VALIDATION_FRACTION)
+    n_fit = n_steps - n_val
+    x_fit, y_fit = data.x_train[:n_fit], data.y_train[:n_fit]
+    # A stream too short to split (fewer than 5 steps) is validated on itself.
+    x_val, y_val = (data.x_train[n_fit:], data.y_train[n_fit:]) if n_val else (x_fit, y_fit)
+    shape = (len(grid), data.x_train.shape[1])
+    memory = _new_memory(spec, shape, seed)
+    _learn(memory, np.array(grid)[:, None], x_fit, y_fit)
+    loss, _ = _loss_and_accuracy(memory.read(), x_val, y_val)
+    return tuple(float(v) for v in loss)
+
+
+def _new_memory(spec, shape, seed):
+    """A memory from its spec: ("float", k0), ("static", k0, bits, rounding, range, read_sigma) or
+    ("fndam", device, params, step_seconds)."""
+    kind = spec[0]
+    if kind == "float":
+        return _FloatMemory(shape, spec[1])
+    if kind == "static":
+        _, k0, bits, rounding, weight_range, read_sigma = spec
+        rounding_rng, read_rng = _static_rngs(seed, bits, rounding, read_sigma)
+        return _StaticMemory(shape, k0, bits, weight_range, rounding_rng, read_sigma, read_rng)
+    _, device, params, step_seconds = spec
+    return _FNDAMMemory(shape, device, params, step_seconds, seed)
+
+
+class RateSearch(NamedTuple):
+    """The result of one memory's learning-rate search."""
+
+    rate: float  #: the chosen eta0 [-]
+    grid: tuple  #: the rates tried [-]
+    validation_loss: tuple  #: final validation log-loss of each [nats]
+
+
+def search_learning_rate(spec, task="2d", n_steps=2000, seed=0, grid=RATE_GRID):
+    """Choose eta0 for one memory by the search every memory gets (docs/science.md section 4).
+
+    Each rate of ``grid`` is trained, side by side and from the same zero start, on the first
+    1 - :data:`VALIDATION_FRACTION` (80 %) of the training stream of ``make_task(task, n_steps, seed)``,
+    in its order, with the memory's own schedule; the rate with the lowest final log-loss on the held-out
+    rest of the stream is chosen (ties: the smallest rate).  The test set is never used.  Results are
+    cached per memory, task, steps and seed.
+
+    Parameters
+    ----------
+    spec : tuple
+        The memory: ``("float", k0)``, ``("static", k0, bits, rounding, weight_range, read_sigma)`` or
+        ``("fndam", device, params, step_seconds)`` (:meth:`LearningRun.memory_specs` gives them).  An
+        FN-DAM search trains one array of len(grid) x (d + 1) synapses, its own mismatch and noise.
+    task : {"2d", "64d"}
+    n_steps : int
+        Steps of the run, in [1, 1e6].
+    seed : int
+    grid : tuple of float
+        Rates tried, each in (0, 100].
+
+    Returns
+    -------
+    RateSearch
+
+    Examples
+    --------
+    Float SGD on the 2-D task (k0 = 1000): the final validation log-loss of each rate [nats], and the one
+    chosen:
+
+    >>> search = search_learning_rate(("float", 1000.0), "2d", 2000)
+    >>> [round(loss, 3) for loss in search.validation_loss], search.rate
+    ([0.36, 0.349, 0.352, 0.354, 0.374], 0.03)
+    """
+    check_choice("task", task, TASKS)
+    n = int(check_range("n_steps", n_steps, 1, 1e6))
+    grid = tuple(float(check_positive("grid", r, "", 100.0)) for r in grid)
+    losses = _search(spec, task, n, seed, grid)
+    return RateSearch(grid[int(np.argmin(losses))], grid, losses)
+
+
+# --- the run ---------------------------------------------------------------------------------------
+
+
+class Pricing(NamedTuple):
+    """How update energy is priced (docs/science.md sections 4 and 5): one conventional level of the
+    hierarchy for float and static words, device physics for FN-DAM, reads on both sides or neither."""
+
+    baseline: str = "DDR DRAM"  #: a key of physics.energy.BASELINES
+    count_reads: bool = True  #: charge one read of every weight per step, on every side
+    drive: str = "supply"  #: FN-DAM pulse drive model, a key of physics.energy.DRIVE_MODELS
+    adc_fom: float = ADC_FOM  #: Walden figure of merit of the FN-DAM readout [J per step]
+    read_bits: int = ADC_BITS  #: ADC bits priced when the array's readout has no ADC (adc_bits = 0)
+
+    def checked(self):
+        check_choice("baseline", self.baseline, tuple(BASELINES))
+        check_flag("count_reads", self.count_reads)
+        check_choice("drive", self.drive, tuple(DRIVE_MODELS))
+        check_positive("adc_fom", self.adc_fom, "J", 1e-12)
+        check_range("read_bits", self.read_bits, 1, 24, "bits")
+        return self
 
 
 class LearningHistory(NamedTuple):
@@ -182,7 +361,7 @@ class LearningHistory(NamedTuple):
     step: np.ndarray  #: step index 1..steps_done
     loss: dict  #: name -> test log-loss [nats] after each step
     accuracy: dict  #: name -> test accuracy [-] after each step
-    energy: dict  #: name -> cumulative update energy [J]
+    energy: dict  #: name -> cumulative update energy [J], at the run's pricing
     weights: dict  #: name -> weights after each step, shape (steps_done, d + 1)
 
 
@@ -195,12 +374,17 @@ class LearningRun:
         Synthetic task (:func:`make_task`).
     n_steps : int
         Training steps (one sample each), in [1, 1e6].
-    learning_rate : float, optional
-        eta0, the rate requested at step 0 [-], in (0, 100]; default :data:`LEARNING_RATES` of the task.
+    learning_rate : float or dict, optional
+        eta0, the rate requested at step 0 [-], each in (0, 100]: one float for every memory, or a dict
+        memory name -> rate (names left out are searched).  Default: each memory's own
+        :func:`search_learning_rate` on the same grid.
     static_bits : tuple of int
         Resolutions of the static memories [bits], each in [2, 32].
-    static_rounding : {"nearest", "stochastic"}
+    static_rounding : {"stochastic", "nearest"}
         How the static memories round a write to their levels.
+    static_read_noise : bool
+        Whether a static memory's read carries the FN-DAM readout noise, readout_noise / weight_scale in
+        weight units (a fair readout, the default), or is exact.
     weight_range : float
         Range +-weight_range of the static memories [-], in (0, 1e3].  An open design choice: 4 covers
         the float solutions of both tasks.
@@ -210,7 +394,9 @@ class LearningRun:
     device : FNDAMDevice, optional
         FN-DAM element (illustrative by default).
     params : SynapseParameters, optional
-        Synapse array parameters (illustrative by default).
+        Synapse array parameters, pulse clock included (illustrative by default).
+    pricing : Pricing, optional
+        How update energy is priced (DDR DRAM, reads charged, drive from the supply by default).
     seed : int
         Seed of the data and of the array's mismatch and noise.
 
@@ -218,44 +404,69 @@ class LearningRun:
     ----------
     names : tuple of str
         Memory names: "float", "fndam", "static-4bit", ...
+    learning_rates : dict
+        Name -> eta0 used.
+    searches : dict
+        Name -> :class:`RateSearch` for the memories whose rate was searched.
     steps_done : int
     done : bool
     """
 
     def __init__(self, task="2d", n_steps=2000, *, learning_rate=None, static_bits=(4, 6, 8),
-                 static_rounding="nearest", weight_range=4.0, step_seconds=0.1, device=None, params=None,
-                 seed=0):
+                 static_rounding="stochastic", static_read_noise=True, weight_range=4.0, step_seconds=0.1,
+                 device=None, params=None, pricing=None, seed=0):
         self.n_steps = int(check_range("n_steps", n_steps, 1, 1e6))
         self.task = make_task(task, self.n_steps, seed)
-        rate = LEARNING_RATES[task] if learning_rate is None else learning_rate
-        self.learning_rate = float(check_positive("learning_rate", rate, "", 100.0))
         self.static_bits = tuple(int(check_choice("static_bits", b, STATIC_BITS)) for b in static_bits)
         self.static_rounding = check_choice("static_rounding", static_rounding, ROUNDINGS)
+        self.static_read_noise = check_flag("static_read_noise", static_read_noise)
         self.weight_range = float(check_positive("weight_range", weight_range, "", 1e3))
         self.step_seconds = float(check_positive("step_seconds", step_seconds, "s", 1e6))
         self.device = device or FNDAMDevice()
         self.params = params or SynapseParameters()
+        self.pricing = (pricing or Pricing()).checked()
         self.seed = seed
+        specs = self.memory_specs()
+        self.names = tuple(specs)
+        given = learning_rate if isinstance(learning_rate, dict) else (
+            {} if learning_rate is None else dict.fromkeys(self.names, learning_rate))
+        for name in given:
+            check_choice("learning_rate", name, self.names)
+        self.searches = {name: search_learning_rate(spec, task, self.n_steps, seed)
+                         for name, spec in specs.items() if name not in given}
+        self.learning_rates = {name: float(check_positive("learning_rate", given[name], "", 100.0))
+                               if name in given else self.searches[name].rate for name in self.names}
         self.reset()
 
-    def reset(self):
-        """Return to step 0 with fresh memories (same data, same seeds)."""
-        n = self.task.x_train.shape[1]
-        k0 = self.params.start_age / self.step_seconds
-        self.memories = {
-            "float": _FloatMemory(n, k0),
-            "fndam": _FNDAMMemory(n, self.device, self.params, self.step_seconds, self.seed),
-        }
+    @property
+    def k0(self):
+        """Schedule constant k0 = start_age / step_seconds [steps]."""
+        return self.params.start_age / self.step_seconds
+
+    @property
+    def read_sigma(self):
+        """RMS read noise of a static memory [weight units]: the FN-DAM readout's, or 0."""
+        return self.params.readout_noise / self.params.weight_scale if self.static_read_noise else 0.0
+
+    def memory_specs(self):
+        """Name -> hashable description of each memory (what its rate search depends on)."""
+        specs = {"float": ("float", self.k0),
+                 "fndam": ("fndam", self.device, self.params, self.step_seconds)}
         for bits in self.static_bits:
-            # Its own random stream per memory: the data order and the other memories stay as they are.
-            rng = (np.random.default_rng([self.seed, bits]) if self.static_rounding == "stochastic"
-                   else None)
-            self.memories[f"static-{bits}bit"] = _StaticMemory(n, k0, bits, self.weight_range, rng)
-        self.names = tuple(self.memories)
+            specs[f"static-{bits}bit"] = ("static", self.k0, bits, self.static_rounding, self.weight_range,
+                                          self.read_sigma)
+        return specs
+
+    def reset(self):
+        """Return to step 0 with fresh memories (same data, same seeds, same rates)."""
+        n = self.task.x_train.shape[1]
+        self.memories = {name: _new_memory(spec, (n,), self.seed)
+                         for name, spec in self.memory_specs().items()}
         self.steps_done = 0
-        self._records = {name: {key: [] for key in ("loss", "accuracy", "energy", "weights")}
+        self._records = {name: {key: [] for key in ("loss", "accuracy", "writes", "tunneling", "weights")}
                          for name in self.names}
-        self._energy = dict.fromkeys(self.names, 0.0)
+        self._writes = dict.fromkeys(self.names, 0)
+        self._tunneling = dict.fromkeys(self.names, 0.0)
 
     @property
     def done(self):
@@ -264,9 +475,10 @@ class LearningRun:
     def advance(self, steps=1):
         """Run up to ``steps`` more training steps (fewer at the end); return how many ran.
 
-        Each step: every memory is read (FN-DAM through its noisy readout), the logistic gradient
-        g = (sigmoid(w.x) - y) x of the step's sample is computed from what was read, and the
-        request -eta0 g is written.
+        Each step: every memory is read (FN-DAM through its noisy readout, static memories with the same
+        noise when ``static_read_noise``), the logistic gradient g = (sigmoid(w.x) - y) x of the step's
+        sample is computed from what was read, and the request -eta0 g is written with the memory's own
+        eta0.
         """
         steps = int(check_range("steps", steps, 0, 1e7))
         todo = min(steps, self.n_steps - self.steps_done)
@@ -275,8 +487,9 @@ class LearningRun:
             x, y = self.task.x_train[k], self.task.y_train[k]
             for name, memory in self.memories.items():
                 w = memory.read()
-                request = -self.learning_rate * (_sigmoid(x @ w) - y) * x
-                self._energy[name] += memory.write(request, k)
+                writes, tunneling = memory.write(-self.learning_rates[name] * (_sigmoid(x @ w) - y) * x, k)
+                self._writes[name] += int(writes)
+                self._tunneling[name] += tunneling
                 self._record(name, memory.read())
             self.steps_done += 1
         return todo
@@ -286,11 +499,49 @@ class LearningRun:
         rec = self._records[name]
         rec["loss"].append(loss)
         rec["accuracy"].append(accuracy)
-        rec["energy"].append(self._energy[name])
+        rec["writes"].append(self._writes[name])
+        rec["tunneling"].append(self._tunneling[name])
         rec["weights"].append(np.array(w))
+
+    def reprice(self, pricing):
+        """Price the run with another :class:`Pricing` (the learning itself does not change)."""
+        self.pricing = pricing.checked()
+
+    def unit_energies(self):
+        """Name -> (energy per write, energy per read) [J] at the run's pricing.
+
+        A write is one word changed (float: 32 bits, static: b bits, at the baseline's energy per bit,
+        :func:`physics.energy.baseline_update_energy`) or one FN-DAM pulse (its drive; the tunneled
+        charge is counted pulse by pulse by the array).  A read is one word at the baseline, or one ADC
+        conversion of the FN-DAM weight (:func:`physics.energy.update_energy_parts`); 0 when reads are
+        not charged.
+        """
+        p = self.pricing
+        bits = self.params.adc_bits or p.read_bits
+        params = self.params
+        parts = update_energy_parts(self.device, params.pulse_amplitude, params.reference_pulse_width,
+                                    params.start_age, bits, p.adc_fom, p.drive)
+        out = {}
+        for name, memory in self.memories.items():
+            if name == "fndam":
+                out[name] = (float(parts.drive), float(parts.readout) if p.count_reads else 0.0)
+            else:
+                word = float(baseline_update_energy(p.baseline, bits_per_update=memory.bits))
+                out[name] = (word, word if p.count_reads else 0.0)
+        return out
+
+    def fndam_counts(self):
+        """Updates of the FN-DAM array so far: nonzero ``requests``, ``pulses`` applied, and ``clipped``
+        (cut to the step) and ``dropped`` (below the clock's minimum) by the array's pulse clock."""
+        memory = self.memories["fndam"]
+        return {"requests": memory.requests, "pulses": memory.array.pulses,
+                "clipped": memory.array.clipped, "dropped": memory.array.dropped}
 
     def history(self, since=0):
         """Records of steps ``since + 1`` to ``steps_done`` as a :class:`LearningHistory` of arrays.
+
+        Energy is cumulative, at the run's current pricing: writes x energy per write + reads x energy
+        per read (one read of each weight per step) + tunneling (FN-DAM).
 
         Parameters
         ----------
@@ -299,12 +550,17 @@ class LearningRun:
             passes what it has, and gets only the new steps).
         """
         since = int(check_range("since", since, 0, self.steps_done))
+        step = np.arange(since + 1, self.steps_done + 1)
+        n = self.task.x_train.shape[1]
+        units = self.unit_energies()
 
         def field(key):
             return {name: np.array(self._records[name][key][since:]) for name in self.names}
 
-        return LearningHistory(np.arange(since + 1, self.steps_done + 1), field("loss"), field("accuracy"),
-                               field("energy"), field("weights"))
+        writes, tunneling = field("writes"), field("tunneling")
+        energy = {name: writes[name] * units[name][0] + step * n * units[name][1] + tunneling[name]
+                  for name in self.names}
+        return LearningHistory(step, field("loss"), field("accuracy"), energy, field("weights"))
 
 
 def train(task="2d", n_steps=2000, **kwargs):
