@@ -1,8 +1,14 @@
-"""View 4: a synapse array learning online, beside float SGD and fixed-precision memories.
+"""View 4: a synapse array learning online, beside float SGD and fixed-precision memories, compared
+fairly (docs/science.md section 4).
 
 Wraps :class:`physics.learning.LearningRun`, which the view advances a chunk of steps at a time (play,
-pause, step, reset); changing any parameter starts a fresh run.  Mismatch, readout noise and ADC
-resolution are the array's :class:`physics.synapse.SynapseParameters` (illustrative defaults).
+pause, step, reset); changing any parameter starts a fresh run.  The FN-DAM element is the session's
+(:meth:`dashboard.state.memory.MemoryState.element`: oxide, voltage, temperature, area, capacitance),
+so changing the device restarts the run too.  Mismatch, readout noise, ADC resolution and the pulse clock
+are the array's :class:`physics.synapse.SynapseParameters` (illustrative defaults).  Every memory's
+learning rate comes from the same search (:func:`physics.learning.search_learning_rate`, cached), and
+update energy is priced on the energy view's basis (its baseline, reads, drive and ADC figure of merit):
+changing those reprices the run without restarting it.
 """
 
 import dataclasses
@@ -10,6 +16,8 @@ import dataclasses
 import numpy as np
 import param
 
+from dashboard.state.energy import DRIVES, EnergyState
+from dashboard.state.memory import MemoryState
 from physics import fndam, learning, synapse
 
 #: Memory name -> legend label.
@@ -23,7 +31,15 @@ SMOOTHING = 25
 
 
 class LearningState(param.Parameterized):
-    """One online-learning run; the run object is rebuilt whenever a parameter changes."""
+    """One online-learning run; the run object is rebuilt whenever a parameter of the run or of the
+    session's element changes."""
+
+    memory = param.ClassSelector(class_=MemoryState, constant=True,
+                                 doc="The session's FN-DAM element (oxide, voltage, temperature, area, "
+                                     "capacitance): the synapse array is made of it.")
+    energy = param.ClassSelector(class_=EnergyState, constant=True,
+                                 doc="The session's energy basis (baseline, reads, drive, ADC figure of "
+                                     "merit): every memory's update energy is priced with it.")
 
     task = param.Selector(objects=list(TASKS), default="2d", label="Task",
                           doc="2d: two overlapping Gaussian classes (Bayes accuracy 0.869). 64d: labels "
@@ -46,11 +62,25 @@ class LearningState(param.Parameterized):
     adc_bits = param.Integer(12, bounds=(0, 24), step=1, label="Readout ADC resolution (bits, 0 = none)",
                              doc="Resolution of the converter that reads the differential voltage "
                                  "over +-0.5 V; 0 reads it exactly.", metadata={"url": "adc"})
+    pulse_min_width_us = param.Number(
+        1.0, bounds=(0.0, 100000.0), step=1.0, label="Shortest programming pulse (µs)",
+        doc="The programming clock's minimum pulse width: requests below half of it are dropped, those "
+            "between half of it and it get it. 1 µs is illustrative; one step is 0.1 s (100,000 µs).",
+        metadata={"url": "pmin"})
+    pulse_resolution_us = param.Number(
+        1.0, bounds=(0.0, 100000.0), step=1.0, label="Programming clock tick (µs, 0 = continuous)",
+        doc="Pulse widths are whole ticks of this clock (rounded to nearest); a pulse longer than the "
+            "0.1 s step is clipped to it. 1 µs is illustrative.", metadata={"url": "ptick"})
     static_rounding = param.Selector(
-        objects=list(learning.ROUNDINGS), default="nearest", label="Static memory rounding",
-        doc="How the 4/6/8-bit memories round a write to their levels: nearest (small updates are lost) "
-            "or stochastic (up or down at random, unbiased: small updates survive on average).",
-        metadata={"url": "round"})
+        objects=list(learning.ROUNDINGS), default="stochastic", label="Static memory rounding",
+        doc="How the 4/6/8-bit memories round a write to their levels: stochastic (up or down at random, "
+            "unbiased: small updates survive on average) or nearest (updates below half a level are "
+            "lost).", metadata={"url": "round"})
+    static_read_noise = param.Boolean(
+        True, label="Static memories read with the readout noise",
+        doc="On (a fair readout): each read of a static memory carries the FN-DAM readout noise, in weight "
+            "units (noise / 10 mV per unit weight). Off: static memories are read exactly, as digital "
+            "words.", metadata={"url": "sread"})
     seed = param.Integer(0, bounds=(0, 9999), step=1, label="Random seed (-)",
                          doc="Seed of the data, the mismatch and the noise: one seed, one run.",
                          metadata={"url": "seed"})
@@ -61,8 +91,9 @@ class LearningState(param.Parameterized):
     steps_done = param.Integer(0, bounds=(0, None), constant=True, label="Steps done (-)",
                                doc="Training steps run so far (set by advance and reset, not by the user).")
 
-    def __init__(self, **params):
-        super().__init__(**params)
+    def __init__(self, memory=None, energy=None, **params):
+        memory = memory or MemoryState()
+        super().__init__(memory=memory, energy=energy or EnergyState(memory), **params)
         self.run = None
         self._history, self._history_key = None, None
         self.reset()
@@ -70,8 +101,9 @@ class LearningState(param.Parameterized):
     def history(self):
         """The run's :class:`physics.learning.LearningHistory`, rebuilt only when steps were run (every
         plot and the summary read it after each chunk)."""
-        if self._history_key != self.run.steps_done:
-            self._history, self._history_key = self.run.history(), self.run.steps_done
+        key = (self.run.steps_done, self.run.pricing)
+        if self._history_key != key:
+            self._history, self._history_key = self.run.history(), key
         return self._history
 
     def synapse_parameters(self):
@@ -79,16 +111,36 @@ class LearningState(param.Parameterized):
         return dataclasses.replace(
             synapse.SynapseParameters(), k1_spread=self.k1_spread_pct / 100.0,
             k2_spread=self.k2_spread_pct / 100.0, readout_noise=self.readout_noise_uV * 1e-6,
-            adc_bits=self.adc_bits)
+            adc_bits=self.adc_bits, pulse_min_width=self.pulse_min_width_us * 1e-6,
+            pulse_resolution=self.pulse_resolution_us * 1e-6)
+
+    def pricing(self):
+        """The energy view's pricing basis as a :class:`physics.learning.Pricing`: its baseline, whether
+        reads are charged, the drive model and the ADC figure of merit (and its ADC bits, for a readout
+        without ADC)."""
+        e = self.energy
+        return learning.Pricing(baseline=e.baseline, count_reads=e.count_reads, drive=DRIVES[e.drive],
+                                adc_fom=e.adc_fom_fJ * 1e-15, read_bits=e.adc_bits)
 
     @param.depends("task", "n_steps", "k1_spread_pct", "k2_spread_pct", "readout_noise_uV", "adc_bits",
-                   "static_rounding", "seed", watch=True)
+                   "pulse_min_width_us", "pulse_resolution_us", "static_rounding", "static_read_noise",
+                   "seed", "memory.junction_area_um2", "memory.capacitance_fF", "memory.device.param",
+                   watch=True)
     def reset(self):
-        """Start a fresh run at step 0 with the current parameters."""
-        self.run = learning.LearningRun(self.task, self.n_steps, params=self.synapse_parameters(),
-                                        static_rounding=self.static_rounding, seed=self.seed)
+        """Start a fresh run at step 0 with the current parameters and the session's element."""
+        self.run = learning.LearningRun(
+            self.task, self.n_steps, params=self.synapse_parameters(), device=self.memory.element(),
+            static_rounding=self.static_rounding, static_read_noise=self.static_read_noise,
+            pricing=self.pricing(), seed=self.seed)
         self._history_key = None  # a new run: nothing read from the old one is valid
         self._publish()
+
+    @param.depends("energy.baseline", "energy.count_reads", "energy.drive", "energy.adc_fom_fJ",
+                   "energy.adc_bits", watch=True)
+    def _reprice(self):
+        """The energy basis changed: same run, new prices (the plots and summary are told)."""
+        self.run.reprice(self.pricing())
+        self.param.trigger("steps_done")
 
     def advance(self, steps=None):
         """Run ``steps`` more steps (default ``steps_per_tick``); return how many ran (0 when done)."""
@@ -164,13 +216,20 @@ class LearningState(param.Parameterized):
         return {"step": steps, "fndam": pulse / pulse[0], "float": k0 / (k0 + steps)}
 
     def summary(self):
-        """Final (so far) accuracy and update energy [J] per memory, the progress, and how the static
-        memories round (``weight_range`` and the 4-bit memory's ``level_step_4bit``, in weight units)."""
+        """Final (so far) accuracy, update energy [J] and chosen learning rate per memory, the progress,
+        the FN-DAM array's update counts (requests, pulses, clipped, dropped), the pricing basis with
+        each memory's energy per write and per read [J], and how the static memories round and read
+        (``weight_range``, the 4-bit memory's ``level_step_4bit`` and ``read_sigma``, in weight units)."""
         curves = self.curves()
-        last = {name: {"accuracy": float(c["accuracy"][-1]) if c["step"].size else float("nan"),
-                       "energy_J": float(c["energy"][-1]) if c["step"].size else 0.0}
-                for name, c in curves.items()}
         run = self.run
+        units = run.unit_energies()
+        last = {name: {"accuracy": float(c["accuracy"][-1]) if c["step"].size else float("nan"),
+                       "energy_J": float(c["energy"][-1]) if c["step"].size else 0.0,
+                       "rate": run.learning_rates[name], "write_J": units[name][0], "read_J": units[name][1]}
+                for name, c in curves.items()}
         return {"steps_done": run.steps_done, "n_steps": run.n_steps, "progress": self.progress,
-                "done": run.done, "memories": last, "static_rounding": run.static_rounding,
-                "weight_range": run.weight_range, "level_step_4bit": run.memories["static-4bit"].step}
+                "done": run.done, "memories": last, "fndam_counts": run.fndam_counts(),
+                "pricing": run.pricing, "rate_grid": learning.RATE_GRID,
+                "static_rounding": run.static_rounding, "static_read_noise": run.static_read_noise,
+                "read_sigma": run.read_sigma, "weight_range": run.weight_range,
+                "level_step_4bit": run.memories["static-4bit"].step}

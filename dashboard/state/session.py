@@ -53,8 +53,8 @@ class SessionState(param.Parameterized):
         self.band = BandState(self.device)
         self.current = CurrentState(self.device)
         self.memory = MemoryState(self.device)
-        self.learning = LearningState()
         self.energy = EnergyState(self.memory)
+        self.learning = LearningState(self.memory, self.energy)  # the session's element, priced as energy
 
     def part(self, name):
         """The state object called ``name`` (one of PARTS, or "session")."""
