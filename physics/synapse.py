@@ -437,9 +437,10 @@ class SynapseArray:
         self.pulses = 0
         self.clipped = 0
         self.dropped = 0
-        # Pulse width per unit weight, calibrated on the nominal device at the start age [s].
+        # Pulse width per unit weight, calibrated on the nominal device at the start age [s]; inf for an
+        # element the pulse does not move (V0 far below the FN regime): every request is then clipped.
         rate = -pulse_update(p.start_age, self.device, p.pulse_amplitude, _CALIBRATION_WIDTH)
-        self.seconds_per_weight = p.weight_scale * _CALIBRATION_WIDTH / rate
+        self.seconds_per_weight = p.weight_scale * _CALIBRATION_WIDTH / rate if rate > 0 else np.inf
 
     def differential(self):
         """Differential voltage V_plus - V_minus - V_offset of each synapse [V], shape (n,): the stored
@@ -471,10 +472,12 @@ class SynapseArray:
         The ideal width |dw| x ``seconds_per_weight`` is rounded to the nearest tick of
         ``pulse_resolution`` (continuous for 0) and raised to ``pulse_min_width``; a width below half the
         minimum, or rounding to no tick, is dropped; a width longer than the step ``dt`` is cut to ``dt``
-        (a pulse cannot outlast its step), which may leave it off the tick grid.
+        (a pulse cannot outlast its step), which may leave it off the tick grid.  An element the pulse
+        does not move (``seconds_per_weight`` inf) gets step-long pulses, all counted clipped.
         """
         p = self.params
-        ideal = np.abs(dw) * self.seconds_per_weight
+        with np.errstate(invalid="ignore"):  # 0 x inf for no request to an element that cannot move
+            ideal = np.where(dw != 0, np.abs(dw) * self.seconds_per_weight, 0.0)
         width = ideal
         if p.pulse_resolution:
             width = np.round(ideal / p.pulse_resolution) * p.pulse_resolution

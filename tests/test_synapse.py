@@ -368,3 +368,13 @@ def test_pair_retention_is_where_the_difference_has_lost_the_fraction():
 def test_bad_shot_noise_and_clock_arguments_raise_naming_the_argument(call, name):
     with pytest.raises(ValueError, match=rf"^{name} must be"):
         call()
+
+
+@pytest.mark.filterwarnings("error")
+def test_an_element_the_pulse_cannot_move_clips_every_request():
+    # V0 = 1 V, far below the FN regime: the calibration pulse moves nothing (the dashboard can ask this).
+    array = SynapseArray(3, FNDAMDevice(initial_voltage=1.0))
+    assert array.seconds_per_weight == math.inf
+    array.update([0.1, -0.1, 0.0], 0.5)
+    assert (array.clipped, array.dropped, array.pulses) == (2, 0, 2)
+    assert np.all(np.isfinite(array.read()))

@@ -113,7 +113,7 @@ class MemoryView(StateView):
                            label=PREPRINT_LABEL).opts(color="#c0392b", line_dash="dotdash", line_width=2)
                 * _marks()
                 ).opts(hv.opts.Overlay(**PLOT_OPTS, logx=True, xlim=(T_START, T_STOP),
-                                       legend_position="bottom_right",
+                                       legend_position="top_left",
                                        title=f"Resolution of a pair of {c_ff:g} fF elements over 1 V: "
                                              "shot noise sets a floor",
                                        xlabel="Element age (s)",
