@@ -18,6 +18,9 @@ from physics.barrier import EMITTER_FERMI_EV, FIELD_MAX, OXIDE_VOLTAGE_RANGE, st
 from physics.materials import BARRIER_RANGE_EV, DEFAULT_OXIDE, MASS_RANGE
 from physics.validation import as_output, check_choice, check_range
 
+#: Samples across the oxide of a WKB current with the image force (graded toward the emitter): within
+#: 1 % of the converged current at 4-18 V across 12 nm, ~3 ms per voltage.
+IMAGE_SAMPLES = 100
 EXACT_SLICE = 0.04e-9  #: slice width of the exact method [m]: T converged to 0.1 % (O(h^2))
 
 
@@ -206,7 +209,8 @@ def exact_transmission(energy_eV, x, potential_eV, mass_ratio):
 
 
 def current_density(oxide_voltage, oxide_thickness, barrier_height_eV=DEFAULT_OXIDE.barrier_height_eV,
-                    mass_ratio=DEFAULT_OXIDE.mass_ratio, temperature=300.0, method="wkb"):
+                    mass_ratio=DEFAULT_OXIDE.mass_ratio, temperature=300.0, method="wkb", image_force=False,
+                    eps_r=DEFAULT_OXIDE.eps_r, image_samples=None):
     """Tunneling current density through an oxide by Tsu-Esaki integration [A/m^2].
 
     J = (q m0 k T / (2 pi^2 hbar^3)) int T(E_x) ln[(1 + exp((E_F - E_x)/kT)) /
@@ -241,6 +245,17 @@ def current_density(oxide_voltage, oxide_thickness, barrier_height_eV=DEFAULT_OX
     method : {"wkb", "exact"}
         Transmission by :func:`wkb_transmission` or by :func:`exact_transmission` (slower: the
         oxide is cut into 0.04 nm slices, converged to 0.1 % in T).
+    image_force : bool
+        Round the barrier by the image potential (:func:`physics.barrier.conduction_band_profile`):
+        ~4.4x the current at 8 MV/cm with eps_r = 3.9, within 10 % of Forbes' Schottky-Nordheim
+        exp((1 - v(f)) B/E) / t(f)^2 (tests/test_tunneling.py). The classic (3.2 eV, 0.42 m0) parameter
+        set is a plain-FN fit to measured currents that already include image-force lowering
+        (Lenzlinger & Snow 1969): adding it on top double-counts it (docs/science.md section 2).
+    eps_r : float
+        Relative permittivity screening the image force, in [1, 30]; default that of ``DEFAULT_OXIDE``.
+    image_samples : int, optional
+        Samples across the oxide for WKB with the image force (graded toward the emitter); default
+        IMAGE_SAMPLES = 100, within 1 % of 3,200 samples.
 
     Returns
     -------
@@ -268,7 +283,10 @@ def current_density(oxide_voltage, oxide_thickness, barrier_height_eV=DEFAULT_OX
     volts = check_range("oxide_voltage", oxide_voltage, *OXIDE_VOLTAGE_RANGE, "V")
     # WKB integrates a linear band exactly from its two ends; the exact solver needs thin slices.
     n_oxide = 2 if method == "wkb" else max(int(float(oxide_thickness) / EXACT_SLICE), 50) + 1
-    x, u, mass = stack_profile(volts, oxide_thickness, barrier_height_eV, mass_ratio, n_oxide)
+    if image_force and method == "wkb":
+        n_oxide = int(check_range("image_samples", image_samples or IMAGE_SAMPLES, 2, 1e5))
+    x, u, mass = stack_profile(volts, oxide_thickness, barrier_height_eV, mass_ratio, n_oxide, image_force,
+                               eps_r)
     energy = _energy_grid(kt)
     solver = wkb_transmission if method == "wkb" else exact_transmission
     trans = np.asarray(solver(energy, x, u[..., None, :], mass))

@@ -59,5 +59,5 @@ def test_age_lowers_the_voltage_and_widens_the_barrier():
 def test_image_force_lowers_the_barrier_top():
     session = SessionState()
     plain = session.band.profile()["U_eV"].max()
-    session.band.image_force = True
+    session.device.image_force = True
     assert session.band.profile()["U_eV"].max() < plain

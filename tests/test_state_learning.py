@@ -103,6 +103,7 @@ def test_the_run_uses_the_session_element_and_restarts_when_it_changes():
     assert state.run.device.temperature == 350.0
     state.advance(100)
     memory.retention_loss_mV = 5.0  # a parameter of the memory view only: the run goes on
+    memory.device.image_force = True  # the element stays plain FN (dashboard/state/device.py)
     assert state.run.steps_done == 100
 
 

@@ -10,7 +10,7 @@ from dashboard.state.session import URL_KEYS, SessionState
 def test_url_query_round_trips_the_state():
     session = SessionState()
     session.device.oxide_thickness_nm = 9.5
-    session.band.image_force = True
+    session.device.image_force = True
     session.band.age = "1 year"
     session.learning.static_rounding = "stochastic"
     session.view = "current"
@@ -24,7 +24,7 @@ def test_panel_style_url_values_are_accepted():
     session = SessionState()
     assert session.apply_query({"vox": 12, "img": "True", "wkb": False, "d": "9.5"}) == []
     assert session.device.oxide_voltage == 12.0
-    assert session.band.image_force is True
+    assert session.device.image_force is True
     assert session.current.show_wkb is False
 
 
@@ -34,7 +34,7 @@ def test_malformed_url_values_are_reported_and_the_last_valid_state_kept():
     assert session.device.oxide_thickness_nm == 9.0  # the valid value is applied
     assert session.device.oxide_voltage == 10.0
     assert session.device.barrier_height_eV == 3.2
-    assert session.band.image_force is False
+    assert session.device.image_force is False
     assert len(errors) == 5
     assert "between 1 and 15" in errors[0]
     assert "Unknown URL parameter 'zzz'" in errors[-1]

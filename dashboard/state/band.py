@@ -6,7 +6,6 @@ import param
 from dashboard.state.device import OperatingPoint
 from physics import barrier, fndam
 from physics.constants import DAY, YEAR
-from physics.materials import SIO2_EPS_OPTICAL, SIO2_EPS_STATIC
 
 #: Samples across the oxide: enough for a smooth image-force rounding at 20 nm.
 SAMPLES = 400
@@ -28,15 +27,6 @@ class BandState(param.Parameterized):
         doc="How long the floating gate has been losing electrons since it was programmed to V_ox. "
             "The oxide voltage falls, so the barrier tilts less and widens: the tunneling distance grows. "
             "Junction area 1 um^2 and capacitance 100 fF are illustrative.", metadata={"url": "age"})
-    image_force = param.Boolean(
-        False, label="Image force (Schottky-Nordheim)",
-        doc="Round the barrier by the image-charge attraction of the emitter; lowers and thins the "
-            "barrier and raises the current several-fold.", metadata={"url": "img"})
-    eps_r = param.Number(
-        SIO2_EPS_STATIC, bounds=(SIO2_EPS_OPTICAL, SIO2_EPS_STATIC), step=0.05,
-        label="Image-force permittivity eps_r (-)",
-        doc="Relative permittivity screening the image force: 2.15 (optical) to 3.9 (static) for SiO2. "
-            "Which applies is an open assumption; 3.9 is illustrative.", metadata={"url": "eps"})
 
     def __init__(self, device=None, **params):
         super().__init__(device=device or OperatingPoint(), **params)
@@ -53,7 +43,7 @@ class BandState(param.Parameterized):
         x = np.linspace(0.0, dev.thickness_m, SAMPLES)
         u = barrier.conduction_band_profile(
             x, voltage, dev.thickness_m, barrier_height_eV=dev.barrier_height_eV,
-            image_force=self.image_force, eps_r=self.eps_r)
+            image_force=dev.image_force, eps_r=dev.eps_r)
         return {"x_nm": x * 1e9, "U_eV": np.asarray(u, dtype=float)}
 
     @staticmethod

@@ -124,8 +124,7 @@ class LearningState(param.Parameterized):
 
     @param.depends("task", "n_steps", "k1_spread_pct", "k2_spread_pct", "readout_noise_uV", "adc_bits",
                    "pulse_min_width_us", "pulse_resolution_us", "static_rounding", "static_read_noise",
-                   "seed", "memory.junction_area_um2", "memory.capacitance_fF", "memory.device.param",
-                   watch=True)
+                   "seed", watch=True)
     def reset(self):
         """Start a fresh run at step 0 with the current parameters and the session's element."""
         self.run = learning.LearningRun(
@@ -134,6 +133,13 @@ class LearningState(param.Parameterized):
             pricing=self.pricing(), seed=self.seed)
         self._history_key = None  # a new run: nothing read from the old one is valid
         self._publish()
+
+    @param.depends("memory.param", "memory.device.param", watch=True)
+    def _element_changed(self):
+        """A memory or device control moved: restart if the element the array is made of changed (the
+        image force, a plot spacing or a retention criterion leave it as it is)."""
+        if self.memory.element() != self.run.device:
+            self.reset()
 
     @param.depends("energy.baseline", "energy.count_reads", "energy.drive", "energy.adc_fom_fJ",
                    "energy.adc_bits", watch=True)

@@ -16,7 +16,7 @@ PRESETS = {
         "device": {"oxide_thickness_nm": 10.0, "oxide_voltage": 8.3},
     },
     "Image force, optical permittivity": {
-        "band": {"image_force": True, "eps_r": 2.15},
+        "device": {"image_force": True, "eps_r": 2.15},
     },
     "Heavier electron (0.5 m0, Weinberg)": {
         "device": {"mass_ratio": 0.5},

@@ -1,7 +1,10 @@
 """View 4: a synapse array learning online, streamed as it runs (play, pause, step, reset).
 
 Training runs in short chunks from a per-session periodic callback, so the page stays responsive and
-shows progress; every plot redraws in place from the state's ``steps_done``.
+shows progress; every plot redraws in place from the state's ``steps_done``, which the state also
+announces when the session's element (memory and device controls) or the energy basis changes.  The
+summary states the fair-comparison terms: each memory's searched learning rate, the pulse clock's
+clipped and dropped updates, and the pricing basis shared with the energy view.
 """
 
 import holoviews as hv
@@ -13,6 +16,7 @@ from dashboard.state.learning import LABELS, TRACED_WEIGHTS
 from dashboard.views.download import to_csv
 from dashboard.views.layout import StateView
 from dashboard.views.plotting import PLOT_OPTS, batched, plot_pane
+from physics.energy import BASELINES
 
 COLORS = {"float": "#333333", "fndam": "#1f5fa8", "static-4bit": "#e67e22", "static-6bit": "#c0392b",
           "static-8bit": "#8e44ad"}
@@ -134,15 +138,38 @@ class LearningView(StateView):
         for name, label in LABELS.items():
             m = s["memories"][name]
             acc = "–" if np.isnan(m["accuracy"]) else f"{m['accuracy']:.3f}"
-            lines.append(f"{label}: accuracy {acc}, update energy {m['energy_J']:.3g} J")
+            lines.append(f"{label}: accuracy {acc}, η0 {m['rate']:g}, update energy {m['energy_J']:.3g} J")
+        c = s["fndam_counts"]
+        lines.append(f"FN-DAM pulse clock ({self.state.pulse_resolution_us:g} µs tick, "
+                     f"{self.state.pulse_min_width_us:g} µs shortest): {c['pulses']:,} pulses for "
+                     f"{c['requests']:,} requested updates, {c['clipped']:,} clipped to the 0.1 s step, "
+                     f"{c['dropped']:,} dropped as too short.")
+        lines.append(self._pricing_text(s))
+        grid = ", ".join(f"{r:g}" for r in s["rate_grid"])
         levels = f"over ±{s['weight_range']:g} (4-bit: levels {s['level_step_4bit']:.2f} apart)"
         rounding = (f"Static memories round each write to the nearest level {levels}, so smaller updates "
-                    "are lost." if s["static_rounding"] == "nearest" else
+                    "are lost" if s["static_rounding"] == "nearest" else
                     f"Static memories round each write up or down at random {levels}: unbiased, so small "
-                    "updates survive on average.")
-        lines.append("*Mismatch, noise and ADC defaults are illustrative; one sample per step (B = 1). "
-                     f"{rounding}*")
+                    "updates survive on average")
+        reads = (f"; they are read with the FN-DAM readout noise ({s['read_sigma']:.3g} rms in weight units)."
+                 if s["static_read_noise"] else "; they are read exactly.")
+        lines.append(f"*Same samples, order and steps for every memory; one sample per step (B = 1). Each "
+                     f"η0 is the best of {{{grid}}} by final log-loss on the held-out last 20 % of the "
+                     f"training stream, searched alike for every memory. {rounding}{reads} Mismatch, "
+                     "noise, ADC and clock defaults are illustrative.*")
         return "  \n".join(lines)
+
+    @staticmethod
+    def _pricing_text(s):
+        """One line: the hierarchy level every memory is priced at, and what a write and a read cost."""
+        p, m = s["pricing"], s["memories"]
+        reads = "reads charged on both sides" if p.count_reads else "reads charged on neither side"
+        per_bit = BASELINES[p.baseline].energy_per_bit
+        fn = m["fndam"]
+        fndam = (f"FN-DAM its tunneled charge + the drive of each pulse ({fn['write_J'] * 1e15:.3g} fJ)"
+                 + (f" + an ADC read ({fn['read_J'] * 1e12:.3g} pJ)" if p.count_reads else ""))
+        return (f"Energy as in *Energy at scale*: **{p.baseline}**, {reads}: float 32-bit and static "
+                f"words at {per_bit * 1e12:.3g} pJ/bit; {fndam}.")
 
     # --- data ----------------------------------------------------------------------------------
     def curves_csv(self):
@@ -151,7 +178,12 @@ class LearningView(StateView):
         for name, data in curves.items():
             for key in ("loss", "accuracy", "energy"):
                 columns[f"{key}_{name}"] = data[key]
-        return to_csv(columns, {"task": self.state.task, "seed": self.state.seed})
+        summary = self.state.summary()
+        rates = ", ".join(f"{name} {m['rate']:g}" for name, m in summary["memories"].items())
+        p = summary["pricing"]
+        reads = "charged" if p.count_reads else "not charged"
+        return to_csv(columns, {"task": self.state.task, "seed": self.state.seed, "learning_rates": rates,
+                                "energy": f"{p.baseline}, reads {reads}"})
 
     def weights_csv(self):
         traces = self.state.weight_traces()

@@ -113,6 +113,11 @@ def csv_texts(view):
             for button in view._layout.select(pn.widgets.FileDownload)}
 
 
+#: Device parameters the FN-DAM element does not take: it follows the plain FN law, whose default fit
+#: already absorbs image-force lowering (docs/science.md section 2). Only the band and currents use them.
+IMAGE_FORCE = ("image_force", "eps_r")
+
+
 def preset_changes(preset, parts, ignored=()):
     """True when preset ``preset`` sets a parameter of one of ``parts`` (other than ``ignored`` names)
     to other than its default."""

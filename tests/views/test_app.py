@@ -14,14 +14,14 @@ from dashboard.views.controls import control_names
 from dashboard.views.notice import Notice
 from dashboard.views.tabs import lazy_tabs
 
-from .helpers import new_value, out_of_range, plotted, preset_changes, render, summary_pane
+from .helpers import IMAGE_FORCE, new_value, out_of_range, plotted, preset_changes, render, summary_pane
 
 #: View -> (state parts its summary reads, parameters it ignores), as the view tests establish: the band
 #: at age 0 has not discharged, so mass and temperature are not in it yet; the energy summary uses the
-#: published FN-DAM energy unless told otherwise.
+#: published FN-DAM energy unless told otherwise; the memory element is plain FN (no image force).
 SUMMARY_READS = {"band": (("device", "band"), {"mass_ratio", "temperature_K"}),
                  "current": (("device", "current"), set()),
-                 "memory": (("device", "memory"), set()),
+                 "memory": (("device", "memory"), set(IMAGE_FORCE)),
                  "learning": (("learning",), set()), "energy": (("energy",), set())}
 
 
@@ -55,7 +55,9 @@ class Page:
         return {key: summary_pane(self.layouts[key]).object for key in SUMMARY_READS}
 
     def box(self, name):
-        (box,) = [w for w in self.sidebar.select(pn.widgets.FloatInput) if f"box-{name}" in w.css_classes]
+        """The sidebar's box (a number) or checkbox (a boolean) of device parameter ``name``."""
+        (box,) = [w for w in self.sidebar.select(pn.widgets.Widget)
+                  if {f"box-{name}", f"check-{name}"} & set(w.css_classes)]
         return box
 
 
@@ -65,8 +67,9 @@ def page(monkeypatch):
 
 
 def test_sidebar_has_one_control_per_device_parameter_and_each_moves_the_open_view(page):
-    boxes = {c for w in page.sidebar.select(pn.widgets.Widget) for c in w.css_classes if c.startswith("box-")}
-    assert boxes == {f"box-{name}" for name in control_names(OperatingPoint)}
+    found = {c.split("-", 1)[1] for w in page.sidebar.select(pn.widgets.Widget) for c in w.css_classes
+             if c.startswith(("box-", "check-"))}  # a box per number, a checkbox per boolean
+    assert found == set(control_names(OperatingPoint))
     assert page.session.view == "band"
     _, root = render(page.tabs)
     for name in control_names(OperatingPoint):
@@ -74,7 +77,9 @@ def test_sidebar_has_one_control_per_device_parameter_and_each_moves_the_open_vi
         page.box(name).value = new_value(page.session.device, name)
         assert getattr(page.session.device, name) == page.box(name).value
         after = plotted(root), summary_pane(page.layout("current")).object
-        assert after[0] != before[0]  # the current view depends on every device parameter
+        # The current view depends on every device parameter (eps_r once image_force, declared
+        # before it, has been switched on).
+        assert after[0] != before[0]
         assert after[1] != before[1]
 
 

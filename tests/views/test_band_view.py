@@ -8,7 +8,7 @@ from dashboard.state.band import BandState
 from dashboard.state.device import OperatingPoint
 from dashboard.state.presets import PRESETS
 from dashboard.views.band import BandView
-from dashboard.views.controls import control_names
+from dashboard.views.controls import control_names, controls
 
 from .helpers import (
     csv_texts,
@@ -35,8 +35,6 @@ def number(view, label):
 
 @pytest.mark.parametrize("name", control_names(BandState))
 def test_each_control_changes_the_band_and_the_summary(view, notice, name, root):
-    if name == "eps_r":
-        view.state.image_force = True  # the permittivity screens the image force: off, it has no effect
     before = shown(view, root)
     value = new_value(view.state, name)
     widget_for(view._layout, view.state, name).value = value
@@ -78,6 +76,7 @@ def test_thin_oxide_at_low_voltage_tunnels_directly_without_turning_point(sessio
 def test_each_device_parameter_moves_the_band(session, notice, view, name, root):
     # A year after programming: mass and temperature enter the band only through the discharge.
     view.state.age = "1 year"
+    session.device.image_force = name == "eps_r"  # the permittivity screens the image force only
     before = shown(view, root)
     set_device(session, notice, name, new_value(session.device, name))
     assert notice.text == ""
@@ -98,29 +97,32 @@ def test_each_preset_shows_and_reset_restores(session, view, preset, root):
     assert shown(view, root) == initial
 
 
-@pytest.mark.parametrize("name", number_names(BandState))
-def test_rejected_typed_value_shows_the_notice_and_keeps_the_band(view, notice, name, root):
-    view.state.image_force = True
-    before, kept = shown(view, root), getattr(view.state, name)
-    box = widget_for(view._layout, view.state, name)
-    box.value = out_of_range(view.state, name)
-    assert view.state.param[name].label in notice.text
+@pytest.mark.parametrize("name", number_names(OperatingPoint))
+def test_rejected_typed_value_shows_the_notice_and_keeps_the_band(session, view, notice, name, root):
+    session.device.image_force = True  # so that eps_r is drawn
+    view.state.age = "1 year"  # so that mass and temperature are (through the discharge)
+    device = session.device
+    before, kept = shown(view, root), getattr(device, name)
+    box = widget_for(controls(device, notice), device, name)
+    box.value = out_of_range(device, name)
+    assert device.param[name].label in notice.text
     assert notice.text.endswith(f"kept {kept:g}.")
-    assert getattr(view.state, name) == kept
+    assert getattr(device, name) == kept
     assert box.value == kept
     assert shown(view, root) == before
-    box.value = new_value(view.state, name)  # the next valid value clears the notice
+    box.value = new_value(device, name)  # the next valid value clears the notice
     assert notice.text == ""
     assert shown(view, root) != before
 
 
-def test_slider_release_applies_its_value(view, root):
-    view.state.image_force = True
+def test_slider_release_applies_its_value(session, notice, view, root):
+    session.device.image_force = True
     before = shown(view, root)
-    slider = slider_for(view._layout, view.state, "eps_r")
+    sidebar = controls(session.device, notice)
+    slider = slider_for(sidebar, session.device, "eps_r")
     slider._process_events({"value": 2.5, "value_throttled": 2.5})  # what a release sends from the browser
-    assert view.state.eps_r == 2.5
-    assert widget_for(view._layout, view.state, "eps_r").value == 2.5
+    assert session.device.eps_r == 2.5
+    assert widget_for(sidebar, session.device, "eps_r").value == 2.5
     assert shown(view, root) != before
 
 

@@ -18,6 +18,7 @@ from .helpers import (
     out_of_range,
     preset_changes,
     rows,
+    set_device,
     shown,
     summary_text,
     widget_for,
@@ -25,6 +26,8 @@ from .helpers import (
 
 #: Parameters of the run: changing one restarts it. ``steps_per_tick`` is the pace of the screen only.
 RUN = [name for name in control_names(LearningState) if name != "steps_per_tick"]
+#: Parameters of the energy basis, which reprices the run.
+PRICING = ("baseline", "count_reads", "drive", "adc_fom_fJ")
 
 
 def build(session, notice):
@@ -128,9 +131,15 @@ def test_play_runs_ticks_until_the_end_and_play_again_restarts(view, root, monke
 @pytest.mark.parametrize("preset", list(PRESETS))
 def test_each_preset_shows_and_reset_restores(session, view, root, preset):
     initial = shown(view, root)
+    element = session.memory.element()
     session.apply_preset(preset)
-    # "Edge online learning" sets the learning task and steps to their defaults: no preset moves this view.
-    assert (shown(view, root) != initial) is preset_changes(preset, ("learning",))
+    # The learning view follows the session's element (oxide, voltage, area, capacitance: not the image
+    # force) and the energy basis; "Edge online learning" sets the learning task and steps to their
+    # defaults.
+    ignored = [n for n in session.energy.param if n not in PRICING]
+    changes = (preset_changes(preset, ("learning", "energy"), ignored)
+               or session.memory.element() != element)
+    assert (shown(view, root) != initial) is changes
     for name in control_names(view.state):
         assert widget_for(view._layout, view.state, name).value == getattr(view.state, name)
     session.reset()
@@ -167,3 +176,54 @@ def test_csv_holds_the_run_so_far(view):
     again = csv_texts(view)
     assert "# seed: 7\n" in again["learning_curves.csv"]
     assert all(rows(again[name]) != rows(first[name]) for name in first)
+
+
+@pytest.mark.parametrize(("name", "value"), [("capacitance_fF", 20.0), ("junction_area_um2", 4.0)])
+def test_the_session_element_restarts_the_run_and_changes_what_it_learns(session, view, root, name, value):
+    click(view.step)
+    before = shown(view, root)
+    setattr(session.memory, name, value)  # the memory view's control
+    assert step_count(view)[0] == 0
+    click(view.step)
+    assert step_count(view)[0] == 100
+    assert shown(view, root)[1] != before[1]
+
+
+def test_a_device_control_restarts_the_run(session, view, notice, root):
+    click(view.step)
+    before = shown(view, root)
+    set_device(session, notice, "temperature_K", 350.0)
+    assert notice.text == ""
+    assert step_count(view)[0] == 0
+    click(view.step)
+    assert shown(view, root)[1] != before[1]
+
+
+@pytest.mark.parametrize(("name", "value"), [("baseline", "on-chip SRAM"), ("count_reads", False),
+                                             ("adc_fom_fJ", 10.0), ("drive", "ideal (C_j delta^2)")])
+def test_the_energy_basis_reprices_without_restarting(session, view, root, name, value):
+    click(view.step)
+    before = summary_text(view)
+    setattr(session.energy, name, value)  # the energy view's control
+    after = summary_text(view)
+    assert step_count(view)[0] == 100
+    assert after != before
+    # The accuracies stay: only the energies and the pricing line change.
+    accuracies = [re.findall(r"accuracy ([\d.]+)", text) for text in (before, after)]
+    assert accuracies[0] == accuracies[1]
+
+
+def test_summary_shows_rates_counts_and_pricing(view):
+    text = summary_text(view)
+    rates = re.findall(r", η0 ([\d.]+), ", text)  # one per memory line
+    assert len(rates) == 5
+    assert {float(rate) for rate in rates} <= {0.01, 0.03, 0.1, 0.3, 1.0}
+    assert "best of {0.01, 0.03, 0.1, 0.3, 1}" in text
+    assert "**DDR DRAM**, reads charged on both sides" in text
+    widget_for(view._layout, view.state, "pulse_min_width_us").value = 3000.0
+    view.state.advance(100)
+    clipped, dropped = map(int, re.search(r"([\d,]+) clipped to the 0.1 s step, ([\d,]+) dropped",
+                                          summary_text(view)).groups())
+    counts = view.state.run.fndam_counts()
+    assert (clipped, dropped) == (counts["clipped"], counts["dropped"])
+    assert dropped > 0

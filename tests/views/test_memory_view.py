@@ -12,6 +12,7 @@ from dashboard.views.controls import control_names
 from dashboard.views.memory import MemoryView
 
 from .helpers import (
+    IMAGE_FORCE,
     csv_texts,
     legend,
     new_value,
@@ -67,7 +68,7 @@ def test_retention_criterion_relabels_and_lengthens_retention(view, root):
     assert first[1] > first[0]  # losing 100 mV takes longer than losing 1 mV
 
 
-@pytest.mark.parametrize("name", control_names(OperatingPoint))
+@pytest.mark.parametrize("name", [n for n in control_names(OperatingPoint) if n not in IMAGE_FORCE])
 def test_each_device_parameter_changes_the_trajectories(session, notice, view, name, root):
     before = shown(view, root)
     set_device(session, notice, name, new_value(session.device, name))
@@ -95,7 +96,7 @@ def test_fn_regime_warning_and_its_marker(session, notice, view, thickness, volt
 def test_each_preset_shows_and_reset_restores(session, view, preset, root):
     initial = shown(view, root)
     session.apply_preset(preset)
-    changes = preset_changes(preset, ("device", "memory"))
+    changes = preset_changes(preset, ("device", "memory"), IMAGE_FORCE)
     after = shown(view, root)
     assert (after[0] != initial[0], after[1] != initial[1]) == (changes, changes)
     for name in control_names(view.state):
@@ -178,3 +179,11 @@ def test_no_pair_when_v0_minus_dv_is_clipped_to_v0(session, notice, view, root):
     set_device(session, notice, "oxide_voltage", 1.0)
     assert "no pair (V0 − dV clipped to V0)" in summary_text(view)
     assert PAIR not in legend(root)  # an empty layer: its legend entry is hidden
+
+
+def test_image_force_leaves_the_plain_fn_element_unchanged(session, notice, view, root):
+    # The element's (3.2 eV, 0.42 m0) law is a plain-FN fit that already absorbs image-force lowering.
+    before = shown(view, root)
+    set_device(session, notice, "image_force", True)
+    set_device(session, notice, "eps_r", 2.15)
+    assert shown(view, root) == before
