@@ -34,7 +34,7 @@ UPDATE_TRAFFIC = {
 }
 #: Where the FN-DAM energy per update comes from.
 FNDAM_SOURCES = ("Preprint abstract: as low as 5 fJ (arXiv:2104.05926 v1)",
-                 "Device physics: this element, averaged over the run's ages (illustrative)")
+                 "Device physics: this element, averaged over the ages of the run (illustrative)")
 #: Drive models by label (physics.energy.DRIVE_MODELS): label -> key.
 DRIVES = {label: key for key, label in energy.DRIVE_MODELS.items()}
 #: The press's figure: the model says for which batch sizes it reaches it.
