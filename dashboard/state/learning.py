@@ -223,7 +223,8 @@ class LearningState(param.Parameterized):
 
     def summary(self):
         """Final (so far) accuracy, update energy [J] and chosen learning rate per memory, the progress,
-        the FN-DAM array's update counts (requests, pulses, clipped, dropped), the pricing basis with
+        the ``element`` the array is made of (the session's), the FN-DAM array's update counts (requests,
+        pulses, clipped, dropped), the pricing basis with
         each memory's energy per write and per read [J], and how the static memories round and read
         (``weight_range``, the 4-bit memory's ``level_step_4bit`` and ``read_sigma``, in weight units)."""
         curves = self.curves()
@@ -234,7 +235,7 @@ class LearningState(param.Parameterized):
                        "rate": run.learning_rates[name], "write_J": units[name][0], "read_J": units[name][1]}
                 for name, c in curves.items()}
         return {"steps_done": run.steps_done, "n_steps": run.n_steps, "progress": self.progress,
-                "done": run.done, "memories": last, "fndam_counts": run.fndam_counts(),
+                "done": run.done, "memories": last, "element": run.device, "fndam_counts": run.fndam_counts(),
                 "pricing": run.pricing, "rate_grid": learning.RATE_GRID,
                 "static_rounding": run.static_rounding, "static_read_noise": run.static_read_noise,
                 "read_sigma": run.read_sigma, "weight_range": run.weight_range,

@@ -139,6 +139,11 @@ class LearningView(StateView):
             m = s["memories"][name]
             acc = "–" if np.isnan(m["accuracy"]) else f"{m['accuracy']:.3f}"
             lines.append(f"{label}: accuracy {acc}, η0 {m['rate']:g}, update energy {m['energy_J']:.3g} J")
+        e = s["element"]
+        lines.append(f"FN-DAM element (the session's): d {e.oxide_thickness * 1e9:.3g} nm, V0 "
+                     f"{e.initial_voltage:.3g} V, φ {e.barrier_height_eV:.3g} eV, m* {e.mass_ratio:.3g} m0, "
+                     f"T {e.temperature:.4g} K, S {e.junction_area * 1e12:.3g} µm², "
+                     f"C_T {e.capacitance * 1e15:.4g} fF.")
         c = s["fndam_counts"]
         lines.append(f"FN-DAM pulse clock ({self.state.pulse_resolution_us:g} µs tick, "
                      f"{self.state.pulse_min_width_us:g} µs shortest): {c['pulses']:,} pulses for "
@@ -166,10 +171,10 @@ class LearningView(StateView):
         reads = "reads charged on both sides" if p.count_reads else "reads charged on neither side"
         per_bit = BASELINES[p.baseline].energy_per_bit
         fn = m["fndam"]
-        fndam = (f"FN-DAM its tunneled charge + the drive of each pulse ({fn['write_J'] * 1e15:.3g} fJ)"
-                 + (f" + an ADC read ({fn['read_J'] * 1e12:.3g} pJ)" if p.count_reads else ""))
+        fndam = (f"FN-DAM: tunneled charge + drive of each pulse ({fn['write_J'] * 1e15:.3g} fJ)"
+                 + (f" + one ADC read ({fn['read_J'] * 1e12:.3g} pJ)" if p.count_reads else ""))
         return (f"Energy as in *Energy at scale*: **{p.baseline}**, {reads}: float 32-bit and static "
-                f"words at {per_bit * 1e12:.3g} pJ/bit; {fndam}.")
+                f"b-bit words at {per_bit * 1e12:.3g} pJ/bit; {fndam}.")
 
     # --- data ----------------------------------------------------------------------------------
     def curves_csv(self):
