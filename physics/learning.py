@@ -571,3 +571,40 @@ def train(task="2d", n_steps=2000, **kwargs):
     run = LearningRun(task, n_steps, **kwargs)
     run.advance(run.n_steps)
     return run.history()
+
+
+def comparison_table(steps=None, seeds=(0, 1, 2), **kwargs):
+    """Final test accuracy and chosen eta0 of every memory, per task and seed (default runs).
+
+    Parameters
+    ----------
+    steps : dict, optional
+        Task -> training steps; default 2000 (2-D) and 4000 (64-D, which needs more samples).
+    seeds : tuple of int
+    **kwargs
+        Further arguments of :class:`LearningRun`.
+
+    Returns
+    -------
+    list of dict
+        One row per (task, seed): ``task``, ``seed``, ``accuracy`` and ``rate`` (name -> value), and
+        the FN-DAM ``counts`` (:meth:`LearningRun.fndam_counts`).
+    """
+    rows = []
+    for task, n in (steps or {"2d": 2000, "64d": 4000}).items():
+        for seed in seeds:
+            run = LearningRun(task, n, seed=seed, **kwargs)
+            run.advance(n)
+            accuracy = {name: float(a[-1]) for name, a in run.history().accuracy.items()}
+            rows.append({"task": task, "seed": seed, "accuracy": accuracy, "rate": dict(run.learning_rates),
+                         "counts": run.fndam_counts()})
+    return rows
+
+
+if __name__ == "__main__":  # python -m physics.learning: the table of docs/science.md section 4
+    for row in comparison_table():
+        cells = " | ".join(f"{name} {row['accuracy'][name]:.3f} (eta0 {row['rate'][name]:g})"
+                           for name in row["accuracy"])
+        c = row["counts"]
+        print(f"{row['task']:3s} seed {row['seed']} | {cells} | FN-DAM clipped {c['clipped']}, dropped "
+              f"{c['dropped']} of {c['requests']}")
