@@ -9,6 +9,9 @@ from physics.materials import DEFAULT_OXIDE, SIO2_EPS_OPTICAL, SIO2_EPS_STATIC
 #: the voltage is the one the element is programmed to, so its floor is the element's
 #: (fndam.ELEMENT_VOLTAGE_RANGE).
 THICKNESS_RANGE_NM = (3.0, 20.0)
+#: Field [MV/cm] above which the app warns: thermal SiO2 breaks down near 10-15 MV/cm (docs/science.md
+#: section 2). Fields up to 50 MV/cm are still computed, so a lecturer can show why nobody goes there.
+BREAKDOWN_FIELD_MV_CM = 10.0
 PROGRAMMING_VOLTAGE_RANGE = (fndam.ELEMENT_VOLTAGE_RANGE[0],
                              barrier.FIELD_MAX * THICKNESS_RANGE_NM[0] * 1e-9)
 
@@ -63,6 +66,16 @@ class OperatingPoint(param.Parameterized):
     def field(self):
         """Oxide field V_ox/d [V/m] (uniform: no charge in the oxide)."""
         return barrier.oxide_field(self.oxide_voltage, self.thickness_m)
+
+    def field_warning(self, voltage=None):
+        """A one-line warning when the field at ``voltage`` (default: the programmed V_ox) [V] exceeds
+        BREAKDOWN_FIELD_MV_CM, else ''."""
+        field = (self.oxide_voltage if voltage is None else voltage) / self.oxide_thickness_nm * 10.0
+        if field <= BREAKDOWN_FIELD_MV_CM:
+            return ""
+        return (f"⚠ {field:.1f} MV/cm is above {BREAKDOWN_FIELD_MV_CM:g} MV/cm: thermal SiO2 breaks down "
+                "near 10-15 MV/cm, so a real oxide would wear out or fail here; the currents are computed "
+                "as if it did not.")
 
     def tunneling_inputs(self):
         """Keyword arguments of :func:`physics.tunneling.current_density` besides the voltage and the

@@ -68,10 +68,10 @@ class BandView(StateView):
         path = state.tunneling_path(state.profile(v_now))
         regime = ("Fowler-Nordheim (triangular barrier, q V_ox ≥ phi)" if v_now >= dev.barrier_height_eV
                   else "direct tunneling (trapezoidal barrier, q V_ox < phi)")
-        return (f"**V_ox now** {v_now:.3f} V (programmed {dev.oxide_voltage:.2f} V)  \n"
-                f"**Field** {v_now / dev.oxide_thickness_nm * 10:.2f} MV/cm  \n"
-                f"**Regime** {regime}  \n"
-                f"**Tunneling distance** {path['distance_nm']:.2f} nm")
+        lines = [f"**V_ox now** {v_now:.3f} V (programmed {dev.oxide_voltage:.2f} V)",
+                 f"**Field** {v_now / dev.oxide_thickness_nm * 10:.2f} MV/cm", f"**Regime** {regime}",
+                 f"**Tunneling distance** {path['distance_nm']:.2f} nm", dev.field_warning()]
+        return "  \n".join(line for line in lines if line)
 
     def csv(self):
         """The plot's data: oxide conduction band now, with the levels as notes."""

@@ -5,6 +5,7 @@ import numpy as np
 import param
 
 from dashboard.state.current import FIELD_WINDOW_MV_CM, J_FLOOR_A_CM2, METHODS
+from dashboard.state.device import BREAKDOWN_FIELD_MV_CM
 from dashboard.views.download import to_csv
 from dashboard.views.layout import StateView
 from dashboard.views.plotting import PLOT_OPTS, plot_pane
@@ -39,15 +40,19 @@ class CurrentView(StateView):
         onset = min(max(state.fn_regime_onset_MV_cm(), lo), hi)
         op = state.operating_point()
         shown = [(op["E_MV_cm"], op["J_A_cm2"])] if op["J_A_cm2"] > J_FLOOR_A_CM2 else []
-        overlay = hv.VSpan(lo, onset).opts(color="#f3e5ab", alpha=0.45)
+        overlay = (hv.VSpan(lo, onset).opts(color="#f3e5ab", alpha=0.45)
+                   * hv.VSpan(BREAKDOWN_FIELD_MV_CM, hi).opts(color="#f5b7b1", alpha=0.35))
         for layer in layers:
             overlay = overlay * layer
         return (overlay
                 * hv.Points(shown, [E_DIM, J_DIM], label="Operating point (WKB)").opts(color="black", size=11)
                 * hv.Text(lo + 0.2, J_FLOOR_A_CM2 * 1e3, "direct tunneling" if onset > lo else "").opts(
                     text_align="left", text_font_size="9pt", text_color="#8a6d00")
+                * hv.Text(BREAKDOWN_FIELD_MV_CM + 0.2, J_FLOOR_A_CM2 * 1e3, "near breakdown").opts(
+                    text_align="left", text_font_size="9pt", text_color="#a93226")
                 ).opts(hv.opts.Overlay(**PLOT_OPTS, logy=True, legend_position="bottom_right",
-                                       title="Current density against oxide field (shaded: direct regime)",
+                                       title="Current density against oxide field (shaded: direct "
+                                             "regime; red: near breakdown)",
                                        xlim=FIELD_WINDOW_MV_CM, ylim=(J_FLOOR_A_CM2, None),
                                        xlabel="Oxide field E (MV/cm)", ylabel="Current density J (A/cm²)"))
 
@@ -76,10 +81,12 @@ class CurrentView(StateView):
         op, fn = state.operating_point(), state.fn_plot()
         slope = fn["slope_V_per_nm"]
         fitted = "no FN-regime points in the window" if slope is None else f"{slope:.2f} V/nm"
-        return (f"**Operating point** {op['E_MV_cm']:.2f} MV/cm, J = {op['J_A_cm2']:.3g} A/cm² (WKB)  \n"
-                f"**FN regime from** {state.fn_regime_onset_MV_cm():.2f} MV/cm (q V_ox = phi)  \n"
-                f"**Fitted slope** ({METHODS[fn['method']]}) {fitted}  \n"
-                f"**Formula slope −B** {state.formula_slope_V_per_nm():.2f} V/nm")
+        lines = [f"**Operating point** {op['E_MV_cm']:.2f} MV/cm, J = {op['J_A_cm2']:.3g} A/cm² (WKB)",
+                 f"**FN regime from** {state.fn_regime_onset_MV_cm():.2f} MV/cm (q V_ox = phi)",
+                 f"**Fitted slope** ({METHODS[fn['method']]}) {fitted}",
+                 f"**Formula slope −B** {state.formula_slope_V_per_nm():.2f} V/nm",
+                 state.device.field_warning()]
+        return "  \n".join(line for line in lines if line)
 
     def je_csv(self):
         """Every drawn J-E curve in long format (method, field, current density)."""

@@ -134,3 +134,10 @@ def test_csv_holds_the_current_band(session, notice, view):
     text = csv_texts(view)["band_diagram.csv"]
     assert "# oxide_voltage_now_V: 12.8\n" in text
     assert text.splitlines()[-1] != before["band_diagram.csv"].splitlines()[-1]  # the band's last point
+
+
+def test_a_field_above_ten_mv_per_cm_warns_of_breakdown(session, notice, view):
+    set_device(session, notice, "oxide_thickness_nm", 8.0)  # 10 V on 8 nm: 12.5 MV/cm
+    assert "⚠ 12.5 MV/cm is above 10 MV/cm: thermal SiO2 breaks down" in summary_text(view)
+    set_device(session, notice, "oxide_thickness_nm", 12.0)
+    assert "breaks down" not in summary_text(view)

@@ -119,3 +119,11 @@ def test_csv_holds_the_drawn_curves(view):
     assert "\nfn," in after["current_vs_field.csv"]
     assert "# method: fn\n" in after["fn_plot.csv"]
     assert after["fn_plot.csv"].splitlines()[3:] != before["fn_plot.csv"].splitlines()[3:]
+
+
+def test_a_field_above_ten_mv_per_cm_warns_of_breakdown(session, notice, view):
+    # 12 V on 12 nm is 10.0 MV/cm (no warning); 12.6 V is 10.5 MV/cm, past where thermal SiO2 fails.
+    set_device(session, notice, "oxide_voltage", 12.0)
+    assert "breaks down" not in summary_text(view)
+    set_device(session, notice, "oxide_voltage", 12.6)
+    assert "⚠ 10.5 MV/cm is above 10 MV/cm" in summary_text(view)
