@@ -44,6 +44,8 @@ TEMPERATURE_RANGE = (0.0, 600.0)
 REFERENCE_TEMPERATURE = 1.0
 #: Fields sampled (uniformly in 1/E) for the thermal FN-plot fit.
 THERMAL_FIT_POINTS = 24
+#: Gauss-Legendre nodes of the retention integral with a leakage floor (:func:`retention_time`).
+LEAKAGE_NODES = 48
 #: Smallest oxide voltage a pulse can leave [V]: the model (1) stops at a reversed field.
 VOLTAGE_FLOOR = 1e-3
 #: Illustrative programming pulse [open]: 0.3 V for 0.1 s.  Small enough (delta << V) that the update
@@ -484,11 +486,18 @@ def time_to_voltage(v, device=None):
     return as_output(_interval(v0, v, ln_k1, k2))
 
 
-def retention_time(voltage_loss, age, device=None):
+def retention_time(voltage_loss, age, device=None, leakage_current=0.0):
     """Time an element of a given age takes to lose ``voltage_loss`` more volts [s].
 
     t_ret = (exp(k2/(V(age) - dV)) - exp(k2/V(age))) / k1: retention improves with age because the
-    current falls as ~1/t (docs/science.md section 3).
+    current falls as ~1/t (docs/science.md section 3). A leakage floor I_L (trap-assisted or junction
+    leakage, an open parameter) adds a constant discharge: then
+
+        t_ret = int_{V - dV}^{V} dV' / (f(V') + I_L / C_T),   f(V) = (k1/k2) V^2 exp(-k2/V),
+
+    integrated by LEAKAGE_NODES-point Gauss-Legendre (exact to ~1e-10 here), from the FN voltage at that
+    age (the floor's effect before it is neglected). Once I_L exceeds the FN current, retention stops
+    growing with age and tends to C_T dV / I_L.
 
     Parameters
     ----------
@@ -498,6 +507,8 @@ def retention_time(voltage_loss, age, device=None):
         Device age when the clock starts [s], in [0, 1e10]; broadcasts with ``voltage_loss``.
     device : FNDAMDevice, optional
         The element; the illustrative device by default.
+    leakage_current : float
+        Leakage floor I_L [A], in [0, 1e-9]; 0 (default) is the FN law alone.
 
     Returns
     -------
@@ -510,12 +521,28 @@ def retention_time(voltage_loss, age, device=None):
 
     >>> [round(float(r), 1) for r in retention_time(0.01, [1e2, 1e4])]
     [4.2, 541.8]
+
+    A 1e-21 A floor (about 22 electrons an hour) caps the retention of 1 mV below C_T dV / I_L = 1e5 s:
+
+    >>> [f"{float(r):.3g}" for r in retention_time(1e-3, [1e4, 1e8])]
+    ['52.8', '8.01e+05']
+    >>> [f"{float(r):.3g}" for r in retention_time(1e-3, [1e4, 1e8], leakage_current=1e-21)]
+    ['52.8', '8.89e+04']
     """
     device = device or FNDAMDevice()
     dv = check_range("voltage_loss", voltage_loss, 0.0, 1.0, "V", low_inclusive=False)
+    leak = float(check_range("leakage_current", leakage_current, 0.0, 1e-9, "A"))
     _, ln_k1, k2 = device.log_constants()
     v_age = advance(device.initial_voltage, ln_k1, k2, _time(age))
     v_end = v_age - dv
+    if leak > 0.0:
+        nodes, weights = np.polynomial.legendre.leggauss(LEAKAGE_NODES)
+        half = np.asarray(dv) / 2.0
+        volts = (v_age - half)[..., None] + half[..., None] * nodes  # [V], last axis: the nodes
+        with np.errstate(over="ignore", invalid="ignore"):
+            fn_rate = np.exp(ln_k1 - k2 / volts) * volts**2 / k2  # f(V) [V/s]
+            hold = half * np.sum(weights / (fn_rate + leak / device.capacitance), axis=-1)
+        return as_output(np.where(v_end > 0.0, hold, np.inf))
     with np.errstate(invalid="ignore"):
         # V(t) > 0 for every finite t: an element with less than dV left never loses it.
         return as_output(np.where(v_end > 0.0, _interval(v_age, v_end, ln_k1, k2), np.inf))

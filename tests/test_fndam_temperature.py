@@ -1,5 +1,6 @@
-"""FN-DAM element at a temperature: the thermal factor against Murphy-Good, the fitted closed form
-against a numerical solution of equation (1) with the exact factor (docs/science.md sections 2, 3)."""
+"""FN-DAM element beyond the 0 K, leak-free law: the thermal factor against Murphy-Good, the fitted
+closed form against a numerical solution of equation (1) with the exact factor, and retention with a
+leakage floor against quadrature (docs/science.md sections 2, 3)."""
 
 import numpy as np
 import pytest
@@ -64,3 +65,30 @@ def test_closed_form_with_thermal_coefficients_follows_the_ode(temperature, tole
 def test_bad_temperature_is_refused_by_name(temperature):
     with pytest.raises(ValueError, match="temperature"):
         FNDAMDevice(temperature=temperature)
+
+
+def test_retention_with_a_leakage_floor_against_quadrature():
+    # The Gauss-Legendre integral of dV / (f(V) + I_L/C_T) against SciPy's adaptive quad; a tiny floor
+    # gives back the closed form, and a dominant one C_T dV / I_L (the floor alone).
+    from scipy.integrate import quad
+
+    from physics.fndam import retention_time
+
+    device = FNDAMDevice()
+    _, k1, k2 = device.constants()
+    ages, dv, leak = np.array([1e2, 1e5, 1e8]), 1e-2, 1e-21
+
+    def seconds_per_volt(u):
+        return 1.0 / (k1 / k2 * u * u * np.exp(-k2 / u) + leak / device.capacitance)
+
+    got = retention_time(dv, ages, device, leakage_current=leak)
+    for age, value in zip(ages, got, strict=True):
+        v = float(oxide_voltage(age, device))
+        assert value == pytest.approx(quad(seconds_per_volt, v - dv, v, epsabs=0, epsrel=1e-12)[0], rel=1e-8)
+    assert retention_time(dv, ages, device, leakage_current=1e-40) == pytest.approx(
+        retention_time(dv, ages, device), rel=1e-9)
+    strong = 1e-15  # [A]: 6e3 electrons per second, far above the FN current at these ages
+    assert retention_time(dv, 1e8, device, leakage_current=strong) == pytest.approx(
+        device.capacitance * dv / strong, rel=1e-3)
+    with pytest.raises(ValueError, match="leakage_current"):
+        retention_time(dv, 1e3, device, leakage_current=-1.0)
