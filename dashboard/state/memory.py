@@ -18,7 +18,7 @@ import param
 
 from dashboard.state.device import OperatingPoint
 from physics import fndam, synapse
-from physics.constants import DAY, YEAR
+from physics.constants import DAY, HOUR, YEAR, Q
 
 T_START, T_STOP = 1.0, 10 * YEAR  #: time window [s]: 1 s to 10 years
 POINTS = 240
@@ -60,6 +60,12 @@ class MemoryState(param.Parameterized):
         1.0, bounds=(0.01, 500.0), step=0.01, label="Retention criterion: voltage loss (mV)",
         doc="Retention at a given age is the time the element takes to lose this much more voltage; it "
             "grows with age (the barrier widens as charge leaves).", metadata={"url": "loss"})
+    leakage_e_per_hour = param.Number(
+        0.0, bounds=(0.0, 1e5), step=1.0, label="Leakage floor (electrons per hour)",
+        doc="Constant leakage off the floating gate besides FN tunneling (trap-assisted or junction "
+            "leakage). Unknown for the paper's device: 0 (default) means none is modelled, not that "
+            "none exists. Once the FN current falls below it (a few electrons per hour after years), the "
+            "floor empties the gate and retention stops growing with age.", metadata={"url": "leak"})
 
     def __init__(self, device=None, **params):
         super().__init__(device=device or OperatingPoint(), **params)
@@ -93,9 +99,28 @@ class MemoryState(param.Parameterized):
     def retention(self):
         """Retention time [s] against age [s] for ``retention_loss_mV`` (``inf`` kept out: finite only)."""
         age = np.geomspace(T_START, T_STOP, POINTS)
-        hold = np.asarray(fndam.retention_time(self.retention_loss_mV * 1e-3, age, self.element()))
+        hold = np.asarray(fndam.retention_time(self.retention_loss_mV * 1e-3, age, self.element(),
+                                               leakage_current=self.leakage_current))
         keep = np.isfinite(hold)
         return {"age_s": age[keep], "retention_s": hold[keep]}
+
+    @property
+    def leakage_electrons_per_s(self):
+        """The leakage floor [electrons/s]."""
+        return self.leakage_e_per_hour / HOUR
+
+    @property
+    def leakage_current(self):
+        """The leakage floor as a current [A]."""
+        return self.leakage_electrons_per_s * Q
+
+    def leakage_takes_over(self):
+        """Age [s] at which the FN electron rate of the element at V0 falls to the leakage floor (``inf``
+        without a floor or when it stays above it over the window)."""
+        floor = self.leakage_electrons_per_s
+        traj = fndam.trajectory(self.element(), T_START, T_STOP, POINTS)
+        below = np.nonzero(traj.electrons_per_second <= floor)[0] if floor > 0 else []
+        return float(traj.time[below[0]]) if len(below) else float("inf")
 
     def summary(self):
         """Constants of V(t) = k2 / ln(k1 t + k0) and V at the marked ages for the element at V0."""
@@ -104,7 +129,7 @@ class MemoryState(param.Parameterized):
         marks = {label: float(fndam.oxide_voltage(t, element)) for label, t in MARKS.items()}
         return {"ln_k0": ln_k0, "k1_per_s": k1, "k2_V": k2, "V0": element.initial_voltage,
                 "V_at": marks, "is_fowler_nordheim": self.device.is_fowler_nordheim,
-                "fn_until_s": self.fn_until()}
+                "fn_until_s": self.fn_until(), "leakage_from_s": self.leakage_takes_over()}
 
     def fn_until(self):
         """Age [s] at which V(t) falls to phi/q, where the barrier stops being a triangle (0 if V0 is

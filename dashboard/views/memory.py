@@ -73,7 +73,10 @@ class MemoryView(StateView):
     @param.depends("state.param", "state.device.param")
     def electron_rate(self):
         rate_dim = hv.Dimension("rate", label="Electrons per second", unit="1/s")
-        layers = self._curves(self.state.trajectories(), "electrons_per_s", rate_dim) * _marks()
+        floor = self.state.leakage_electrons_per_s
+        leak = hv.Curve(([T_START, T_STOP], [floor, floor]) if floor > 0 else ([], []), T_DIM, rate_dim,
+                        label="leakage floor").opts(color="#c0392b", line_dash="dashed")
+        layers = self._curves(self.state.trajectories(), "electrons_per_s", rate_dim) * leak * _marks()
         return layers.opts(hv.opts.Overlay(
             **PLOT_OPTS, logx=True, logy=True, xlim=(T_START, T_STOP), legend_position="top_right",
             title="Tunneling current as electrons per second (1 fA = 6,242 e/s): falls ~1/t",
@@ -135,6 +138,10 @@ class MemoryView(StateView):
                       "larger and the closed form overstates retention.")
         else:
             regime = ""
+        if s["leakage_from_s"] <= T_STOP:
+            regime += (f"  \n⚠ From {s['leakage_from_s']:.3g} s the leakage floor "
+                       f"({self.state.leakage_e_per_hour:g} e/h) outruns tunneling: retention stops growing "
+                       "(the curves show tunneling alone).")
         return (f"**V(t) = k2 / ln(k1 t + k0)** with  \n"
                 f"k2 = B d = {s['k2_V']:.1f} V, k1 = S A B / (C_T d) = {s['k1_per_s']:.3g} 1/s, "
                 f"ln k0 = k2 / V0 = {s['ln_k0']:.2f}  \n"

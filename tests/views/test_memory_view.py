@@ -187,3 +187,16 @@ def test_image_force_leaves_the_plain_fn_element_unchanged(session, notice, view
     set_device(session, notice, "image_force", True)
     set_device(session, notice, "eps_r", 2.15)
     assert shown(view, root) == before
+
+
+def test_a_leakage_floor_caps_retention_and_is_drawn(view, root):
+    # 100 electrons per hour (4.5e-21 A) on 100 fF: 1 mV takes at most C dV / I_L = 2.2e4 s to lose.
+    assert "leakage floor" not in legend(root)
+    before = csv_texts(view)["retention.csv"]
+    widget_for(view._layout, view.state, "leakage_e_per_hour").value = 100.0
+    assert legend(root)["leakage floor"] == 2  # a line of two points across the window
+    assert "the leakage floor (100 e/h) outruns tunneling" in summary_text(view)
+    late = [float(line.split(",")[1]) for line in (before.splitlines()[-1],
+                                                   csv_texts(view)["retention.csv"].splitlines()[-1])]
+    assert late[0] > 1e6  # tunneling alone: retention keeps growing to 10 years
+    assert late[1] < 100e-15 * 1e-3 / (100 * 1.602176634e-19 / 3600)  # below the floor-only time
