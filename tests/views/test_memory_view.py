@@ -200,3 +200,9 @@ def test_a_leakage_floor_caps_retention_and_is_drawn(view, root):
                                                    csv_texts(view)["retention.csv"].splitlines()[-1])]
     assert late[0] > 1e6  # tunneling alone: retention keeps growing to 10 years
     assert late[1] < 100e-15 * 1e-3 / (100 * 1.602176634e-19 / 3600)  # below the floor-only time
+
+
+def test_programming_above_ten_mv_per_cm_warns_of_breakdown(session, notice, view):
+    assert "breaks down" not in summary_text(view)
+    set_device(session, notice, "oxide_voltage", 14.0)  # 14 V on 12 nm: 11.7 MV/cm at programming
+    assert "⚠ 11.7 MV/cm is above 10 MV/cm: thermal SiO2 breaks down" in summary_text(view)
