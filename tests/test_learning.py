@@ -359,3 +359,13 @@ def test_fndam_memory_converges_to_the_l2_regularised_optimum():
     assert distance(w_fn, w_reg) < 0.25
     assert distance(w_fn, w_reg) < distance(w_fn, w_unreg)
     assert distance(w_float, w_unreg) < distance(w_float, w_reg)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_reference_accuracy_scatters_about_the_population_value(seed):
+    # Population: Phi(|mu|) = 0.868 for "2d" and E[sigmoid(3|z|)] = 0.836 for "64d" (make_task's
+    # examples). On 2,000 test points the standard error is sqrt(p (1 - p) / 2000) ~ 0.008: 3 of them.
+    from physics.learning import reference_accuracy
+
+    for task, population in (("2d", 0.868), ("64d", 0.836)):
+        assert reference_accuracy(task, 2000, seed) == pytest.approx(population, abs=3 * 0.0078)

@@ -134,7 +134,9 @@ class LearningView(StateView):
     @param.depends("state.steps_done")
     def summary(self):
         s = self.state.summary()
-        lines = [f"**Step {s['steps_done']:,} of {s['n_steps']:,}**" + (" (done)" if s["done"] else "")]
+        lines = [f"**Step {s['steps_done']:,} of {s['n_steps']:,}**" + (" (done)" if s["done"] else ""),
+                 f"Ideal rule ({'Bayes classifier' if self.state.task == '2d' else 'the teacher'}) on this "
+                 f"test set: accuracy {s['reference_accuracy']:.3f}"]
         for name, label in LABELS.items():
             m = s["memories"][name]
             acc = "–" if np.isnan(m["accuracy"]) else f"{m['accuracy']:.3f}"

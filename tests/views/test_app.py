@@ -18,11 +18,17 @@ from .helpers import IMAGE_FORCE, new_value, out_of_range, plotted, preset_chang
 
 #: View -> (state parts its summary reads, parameters it ignores), as the view tests establish: the band
 #: at age 0 has not discharged, so mass and temperature are not in it yet; the energy summary uses the
-#: published FN-DAM energy unless told otherwise; the memory element is plain FN (no image force).
+#: published FN-DAM energy unless told otherwise; the memory element is plain FN (no image force); the
+#: learning run is made of the session's element and priced on the energy view's basis.
 SUMMARY_READS = {"band": (("device", "band"), {"mass_ratio", "temperature_K"}),
                  "current": (("device", "current"), set()),
                  "memory": (("device", "memory"), set(IMAGE_FORCE)),
-                 "learning": (("learning",), set()), "energy": (("energy",), set())}
+                 "learning": (("learning", "device", "memory", "energy"),
+                              {*IMAGE_FORCE, "voltage_step", "retention_loss_mV", "leakage_e_per_hour",
+                               "log10_params", "log10_samples", "log10_batch", "e_flop", "update_traffic",
+                               "fndam_source", "log10_start_age", "log10_step_seconds", "hold_pW_per_bit",
+                               "train_days", "adc_bits"}),
+                 "energy": (("energy",), set())}
 
 
 class Page:
