@@ -46,7 +46,8 @@ def test_time_since_programming_widens_the_barrier(page, app_url):
     before = data_fingerprint(page)
     choose(page, "1 year")
     wait_for_data_change(page, before)
-    wait_for_text(page, summary, "V_ox now 6.324 V")
+    # At the session's 300 K: 81 mV below the 0 K element's 6.324 V (docs/science.md section 3).
+    wait_for_text(page, summary, "V_ox now 6.243 V")
     screenshot(page, "band_after_1_year")
 
 
