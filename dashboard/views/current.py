@@ -50,9 +50,9 @@ class CurrentView(StateView):
                     text_align="left", text_font_size="9pt", text_color="#8a6d00")
                 * hv.Text(BREAKDOWN_FIELD_MV_CM + 0.2, J_FLOOR_A_CM2 * 1e3, "near breakdown").opts(
                     text_align="left", text_font_size="9pt", text_color="#a93226")
-                ).opts(hv.opts.Overlay(**PLOT_OPTS, logy=True, legend_position="bottom_right",
-                                       title="Current density against oxide field (shaded: direct "
-                                             "regime; red: near breakdown)",
+                ).opts(hv.opts.Overlay(**PLOT_OPTS, logy=True, legend_position="top_left",
+                                       title="J against oxide field (yellow: direct regime; red: near "
+                                             "breakdown)",
                                        xlim=FIELD_WINDOW_MV_CM, ylim=(J_FLOOR_A_CM2, None),
                                        xlabel="Oxide field E (MV/cm)", ylabel="Current density J (A/cm²)"))
 

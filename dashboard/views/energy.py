@@ -13,6 +13,8 @@ from dashboard.views.layout import StateView
 from dashboard.views.plotting import PLOT_OPTS, plot_pane, reactive
 
 E_DIM = hv.Dimension("energy", label="Energy", unit="J")
+#: The energy of one update: its own dimension, so Panel does not link its axis to the training energy's.
+UPDATE_DIM = hv.Dimension("update_energy", label="Energy per update", unit="J")
 Y_FLOOR = 1e-22  #: bottom of the technology plot [J], below the Landauer limit
 #: A white box behind a label drawn over bars or curves, so it stays readable.
 LABEL_BOX = {"background_fill_color": "white", "background_fill_alpha": 0.85}
@@ -66,12 +68,13 @@ class EnergyView(StateView):
         x = np.arange(len(rows), dtype=float)
         # Rectangles, not Bars: a bar on a log axis needs an explicit floor to start from.
         bars = hv.Rectangles(
-            {"x0": x - 0.35, "y0": np.full_like(x, Y_FLOOR), "x1": x + 0.35, "y1": energy_j,
+            {"slot": x - 0.35, "floor": np.full_like(x, Y_FLOOR), "slot_end": x + 0.35, "write": energy_j,
              "technology": names, "energy_J": energy_j, "source": [r["source"] for r in rows]},
-            vdims=["technology", "energy_J", "source"]).opts(
+            kdims=["slot", "floor", "slot_end", "write"], vdims=["technology", "energy_J", "source"]).opts(
             color="technology", cmap="Category20", line_color="white", tools=["hover"], show_legend=False)
         ranged = np.isfinite(upper)
-        whiskers = hv.Segments((x[ranged], energy_j[ranged], x[ranged], upper[ranged])).opts(
+        whiskers = hv.Segments((x[ranged], energy_j[ranged], x[ranged], upper[ranged]),
+                               kdims=["slot", "floor", "slot_end", "write"]).opts(
             color="#333333", line_width=2)
         floor = self.state.anchors()["landauer_J"]
         return (bars * whiskers * hv.HLine(floor).opts(color="#8e44ad", line_dash="dashed", line_width=2)
@@ -91,18 +94,21 @@ class EnergyView(StateView):
         layers = []
         for key, (label, colour, dash) in PARTS.items():
             width = 3 if key == "charged" else 1.8
-            layers.append(hv.Curve((data["age"], data[key]), AGE_DIM, E_DIM, label=label).opts(
+            layers.append(hv.Curve((data["age"], data[key]), AGE_DIM, UPDATE_DIM, label=label).opts(
                 color=colour, line_dash=dash, line_width=width))
         first, last = data["run"]
         span = (max(first, AGE_RANGE[0]), min(max(last, first * 1.01), AGE_RANGE[1]))
-        layers.append(hv.Curve((list(span), [data["mean_charged"]] * 2), AGE_DIM, E_DIM,
+        layers.append(hv.Curve((list(span), [data["mean_charged"]] * 2), AGE_DIM, UPDATE_DIM,
                                label="mean charged over the run's ages").opts(color="#c0392b", line_width=4))
         paper = self.state.anchors()["paper"]
         ymin = min(float(np.min(data["tunneling"])), paper.value) / 3
         ymax = max(float(np.max(data["charged"])), paper.value) * 5
         # The band as a rectangle of data (a VSpan annotation let the browser's log axis run to 1e11).
-        band = hv.Rectangles([(span[0], ymin, span[1], ymax)]).opts(color="#f1c40f", alpha=0.15,
-                                                                      line_alpha=0)
+        # Named dimensions: Panel links the axes of plots whose dimensions match, and the technology bars'
+        # default x0/y0 would have pulled their axis to ten years.
+        band = hv.Rectangles([(span[0], ymin, span[1], ymax)],
+                             kdims=[AGE_DIM, UPDATE_DIM, "age_end", "energy_end"]).opts(
+            color="#f1c40f", alpha=0.15, line_alpha=0)
         return (band * hv.Overlay(layers)
                 * hv.HLine(paper.value).opts(color="#555555", line_dash="dashed")
                 * hv.Text(AGE_RANGE[0] * 1.5, paper.value * 1.8,

@@ -5,6 +5,7 @@ sources table, CSV."""
 import re
 
 import pytest
+from bokeh.plotting import figure as Figure
 
 from dashboard.state.device import OperatingPoint
 from dashboard.state.energy import FNDAM_SOURCES, EnergyState
@@ -197,3 +198,20 @@ def test_csv_holds_the_current_model(session, view):
     assert rows(csv_texts(view)["saving_vs_batch.csv"]) != rows(after["saving_vs_batch.csv"])
     session.memory.capacitance_fF = 1000.0
     assert csv_texts(view)["technologies.csv"] != before["technologies.csv"]
+
+
+def test_each_plot_keeps_its_own_axes(view, root):
+    # Panel links the axes of plots whose dimensions match: the technology bars (slots 0..n-1) must not
+    # share the update-parts plot's age axis (1 s to 10 years), as they did through default dimensions.
+    from bokeh.models import Range1d
+
+    figures = {f.title.text.split(" (")[0]: f for f in root.select({"type": Figure})}
+    tech = figures["Write energy per update"]
+    parts = figures["Energy of one FN-DAM update by part against age"]
+    assert tech.x_range is not parts.x_range
+    assert isinstance(tech.x_range, Range1d)
+    assert tech.x_range.end < 20 < parts.x_range.end
+    # Nor the update parts (fJ to pJ) the training energy's axis (up to 1e11 J).
+    training = figures["Training energy against model size at B = 32"]
+    assert parts.y_range is not training.y_range
+    assert parts.y_range.end < 1e-6
