@@ -144,3 +144,26 @@ def test_clock_counts_reach_the_summary():
     assert counts == state.run.fndam_counts()
     assert counts["dropped"] > 0
     assert counts["clipped"] > 0
+
+
+def test_controls_of_other_views_build_no_learning_run_until_learning_is_read(monkeypatch):
+    # A run's rate search costs ~0.2 s: a device or memory change must not pay it for a hidden view.
+    from dashboard.state import learning as learning_state
+    from dashboard.state.session import SessionState
+
+    built = []
+    real = learning_state.learning.LearningRun
+    monkeypatch.setattr(learning_state.learning, "LearningRun",
+                        lambda *a, **k: built.append(1) or real(*a, **k))
+    session = SessionState()
+    session.device.oxide_voltage = 11.0
+    session.memory.capacitance_fF = 50.0
+    session.reset()
+    assert built == []
+    assert session.learning.run.device == session.memory.element()  # read: built once, for this element
+    session.learning.advance(10)
+    assert built == [1]
+    session.memory.capacitance_fF = 60.0  # the element changed under a run that exists: restart
+    assert session.learning.steps_done == 0
+    assert session.learning.run.device.capacitance == pytest.approx(60e-15)
+    assert built == [1, 1]

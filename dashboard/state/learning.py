@@ -95,9 +95,21 @@ class LearningState(param.Parameterized):
     def __init__(self, memory=None, energy=None, **params):
         memory = memory or MemoryState()
         super().__init__(memory=memory, energy=energy or EnergyState(memory), **params)
-        self.run = None
+        self._run = None
         self._history, self._history_key = None, None
         self.reset()
+
+    @property
+    def run(self):
+        """The :class:`physics.learning.LearningRun`, built on first use after a reset: a device or
+        memory change costs nothing here until something looks at learning (the run's rate search takes
+        ~0.2 s, which every control of every other view would otherwise pay)."""
+        if self._run is None:
+            self._run = learning.LearningRun(
+                self.task, self.n_steps, params=self.synapse_parameters(), device=self.memory.element(),
+                static_rounding=self.static_rounding, static_read_noise=self.static_read_noise,
+                pricing=self.pricing(), seed=self.seed)
+        return self._run
 
     def history(self):
         """The run's :class:`physics.learning.LearningHistory`, rebuilt only when steps were run (every
@@ -127,27 +139,26 @@ class LearningState(param.Parameterized):
                    "pulse_min_width_us", "pulse_resolution_us", "static_rounding", "static_read_noise",
                    "seed", watch=True)
     def reset(self):
-        """Start a fresh run at step 0 with the current parameters and the session's element."""
-        self.run = learning.LearningRun(
-            self.task, self.n_steps, params=self.synapse_parameters(), device=self.memory.element(),
-            static_rounding=self.static_rounding, static_read_noise=self.static_read_noise,
-            pricing=self.pricing(), seed=self.seed)
+        """Start a fresh run at step 0 with the current parameters and the session's element (built
+        when first read, see :attr:`run`)."""
+        self._run = None
         self._history_key = None  # a new run: nothing read from the old one is valid
-        self._publish()
+        self._publish(0)
 
     @param.depends("memory.param", "memory.device.param", watch=True)
     def _element_changed(self):
         """A memory or device control moved: restart if the element the array is made of changed (the
         image force, a plot spacing or a retention criterion leave it as it is)."""
-        if self.memory.element() != self.run.device:
+        if self._run is not None and self.memory.element() != self._run.device:
             self.reset()
 
     @param.depends("energy.baseline", "energy.count_reads", "energy.drive", "energy.adc_fom_fJ",
                    "energy.adc_bits", watch=True)
     def _reprice(self):
         """The energy basis changed: same run, new prices (the plots and summary are told)."""
-        self.run.reprice(self.pricing())
-        self.param.trigger("steps_done")
+        if self._run is not None:
+            self._run.reprice(self.pricing())
+            self.param.trigger("steps_done")
 
     def advance(self, steps=None):
         """Run ``steps`` more steps (default ``steps_per_tick``); return how many ran (0 when done)."""
@@ -155,14 +166,15 @@ class LearningState(param.Parameterized):
         self._publish()
         return ran
 
-    def _publish(self):
-        """Mirror the run's step count in ``steps_done``; notify once even when it did not change (a
-        reset at step 0 still has new parameters to draw)."""
-        if self.steps_done == self.run.steps_done:
+    def _publish(self, steps=None):
+        """Mirror the run's step count (or ``steps``) in ``steps_done``; notify once even when it did not
+        change (a reset at step 0 still has new parameters to draw)."""
+        steps = self.run.steps_done if steps is None else steps
+        if self.steps_done == steps:
             self.param.trigger("steps_done")
             return
         with param.edit_constant(self):
-            self.steps_done = self.run.steps_done
+            self.steps_done = steps
 
     @property
     def done(self):
