@@ -62,6 +62,18 @@ def shown(view, root):
     return summary_text(view), plotted(root)
 
 
+def edit_control(view, root, notice, name, value=None):
+    """Enter a valid new value (default :func:`new_value`) in the widget of the view's control ``name``,
+    check that it was accepted (the state follows, no notice), and return what the view showed before
+    and after, as two :func:`shown` tuples."""
+    before = shown(view, root)
+    value = new_value(view.state, name) if value is None else value
+    widget_for(view._layout, view.state, name).value = value
+    assert getattr(view.state, name) == value
+    assert notice.text == ""
+    return before, shown(view, root)
+
+
 def widget_for(layout, obj, name):
     """The widget editing ``obj.<name>`` in ``layout``: a number's box, a boolean's checkbox or a
     selector's menu (found by the css class or label that dashboard.views.controls gives it)."""

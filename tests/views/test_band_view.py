@@ -12,6 +12,7 @@ from dashboard.views.controls import control_names, controls
 
 from .helpers import (
     csv_texts,
+    edit_control,
     legend,
     new_value,
     number_names,
@@ -35,12 +36,7 @@ def number(view, label):
 
 @pytest.mark.parametrize("name", control_names(BandState))
 def test_each_control_changes_the_band_and_the_summary(view, notice, name, root):
-    before = shown(view, root)
-    value = new_value(view.state, name)
-    widget_for(view._layout, view.state, name).value = value
-    assert getattr(view.state, name) == value
-    assert notice.text == ""
-    after = shown(view, root)
+    before, after = edit_control(view, root, notice, name)
     assert after[0] != before[0]
     assert after[1] != before[1]
 

@@ -13,6 +13,7 @@ from dashboard.views.current import CurrentView
 
 from .helpers import (
     csv_texts,
+    edit_control,
     legend,
     new_value,
     out_of_range,
@@ -36,10 +37,7 @@ def operating_point(view):
 
 @pytest.mark.parametrize("name", control_names(CurrentState))
 def test_each_curve_switch_changes_the_plots_and_the_fitted_method(view, notice, name, root):
-    before = shown(view, root)
-    widget_for(view._layout, view.state, name).value = new_value(view.state, name)
-    assert notice.text == ""
-    after = shown(view, root)
+    before, after = edit_control(view, root, notice, name)
     # The FN plot and its slope follow the most accurate curve drawn, so both change.
     assert after[0] != before[0]
     assert after[1] != before[1]

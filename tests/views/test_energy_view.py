@@ -16,6 +16,7 @@ from dashboard.views.energy import EnergyView
 from .helpers import (
     IMAGE_FORCE,
     csv_texts,
+    edit_control,
     new_value,
     number_names,
     out_of_range,
@@ -51,20 +52,15 @@ def element_row(view):
 
 @pytest.mark.parametrize("name", control_names(EnergyState))
 def test_each_control_changes_the_plots(view, notice, root, name):
-    before = shown(view, root)
-    widget_for(view._layout, view.state, name).value = new_value(view.state, name)
-    assert notice.text == ""
-    after = shown(view, root)
+    before, after = edit_control(view, root, notice, name)
     assert after[1] != before[1]
     assert (after[0] != before[0]) is (name not in PLOT_ONLY | DEVICE_PHYSICS_ONLY)
 
 
 @pytest.mark.parametrize("name", sorted(DEVICE_PHYSICS_ONLY))
-def test_with_device_physics_the_drive_and_run_ages_change_the_summary(view, root, name):
+def test_with_device_physics_the_drive_and_run_ages_change_the_summary(view, notice, root, name):
     view.state.fndam_source = DEVICE_PHYSICS
-    before = shown(view, root)
-    widget_for(view._layout, view.state, name).value = new_value(view.state, name)
-    after = shown(view, root)
+    before, after = edit_control(view, root, notice, name)
     assert after[0] != before[0]
     assert after[1] != before[1]
 

@@ -14,6 +14,7 @@ from dashboard.views.memory import MemoryView
 from .helpers import (
     IMAGE_FORCE,
     csv_texts,
+    edit_control,
     legend,
     new_value,
     number_names,
@@ -42,10 +43,7 @@ def k1(view):
 
 @pytest.mark.parametrize("name", control_names(MemoryState))
 def test_each_control_changes_the_trajectories(view, notice, name, root):
-    before = shown(view, root)
-    widget_for(view._layout, view.state, name).value = new_value(view.state, name)
-    assert notice.text == ""
-    after = shown(view, root)
+    before, after = edit_control(view, root, notice, name)
     assert after[1] != before[1]
     assert (after[0] != before[0]) is (name not in PLOT_ONLY)
 
