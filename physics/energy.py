@@ -133,6 +133,27 @@ ADC_FOM = 5e-15
 #: Readout resolution [bits], as the synapse array's ADC (``synapse.SynapseParameters.adc_bits``).
 ADC_BITS = 12
 
+
+def adc_read_energy(adc_bits=ADC_BITS, adc_fom=ADC_FOM):
+    """Energy of one ADC conversion that reads a weight, E_R = FOM x 2^bits [J] (Walden figure of merit;
+    docs/science.md section 4).
+
+    Parameters
+    ----------
+    adc_bits : float or array_like
+        Resolution [bits], in [1, 24].
+    adc_fom : float
+        Figure of merit [J per conversion step], in (0, 1e-12].
+
+    Examples
+    --------
+    >>> round(adc_read_energy() * 1e12, 2)  # 12 bits at 5 fJ per step [pJ]
+    20.48
+    """
+    bits = check_range("adc_bits", adc_bits, 1.0, 24.0, "bits")
+    fom = check_positive("adc_fom", adc_fom, "J", 1e-12)
+    return as_output(fom * 2.0**bits)
+
 #: How the pulse that raises the junction by delta is driven: key -> label (docs/science.md section 4).
 DRIVE_MODELS = {
     "supply": "from the tunneling supply (C_j delta V_tun)",
@@ -232,14 +253,12 @@ def update_energy_parts(device=None, delta=PULSE_AMPLITUDE, duration=PULSE_WIDTH
     age = check_range("age", age, 0.0, AGE_MAX, "s")
     delta = check_range("delta", delta, 0.0, 10.0, "V")
     duration = check_range("duration", duration, 0.0, 1e6, "s")
-    bits = check_range("adc_bits", adc_bits, 1.0, 24.0, "bits")
-    fom = check_positive("adc_fom", adc_fom, "J", 1e-12)
     check_choice("drive", drive, tuple(DRIVE_MODELS))
     dv = np.abs(pulse_update(age, device, delta, duration))
     tunneling = device.capacitance * dv * device.tunneling_voltage
     c_j = junction_capacitance(device)
     drive_e = c_j * delta * (device.tunneling_voltage if drive == "supply" else delta)
-    readout = fom * 2.0**bits
+    readout = adc_read_energy(adc_bits, adc_fom)
     tunneling, drive_e, readout = np.broadcast_arrays(tunneling, drive_e, readout)
     total = tunneling + drive_e + readout
     return UpdateEnergy(*(as_output(part) for part in (tunneling, drive_e, readout, total)))

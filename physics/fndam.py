@@ -25,7 +25,7 @@ import numpy as np
 from scipy.integrate import solve_ivp
 
 from physics import constants as c
-from physics.barrier import THICKNESS_RANGE
+from physics.barrier import FIELD_MAX, OXIDE_VOLTAGE_RANGE, THICKNESS_RANGE
 from physics.materials import BARRIER_RANGE_EV, DEFAULT_OXIDE, MASS_RANGE
 from physics.tunneling import current_density, fn_coefficients
 from physics.validation import as_output, check_positive, check_range
@@ -44,6 +44,10 @@ TEMPERATURE_RANGE = (0.0, 600.0)
 REFERENCE_TEMPERATURE = 1.0
 #: Fields sampled (uniformly in 1/E) for the thermal FN-plot fit.
 THERMAL_FIT_POINTS = 24
+#: Fields of the tabulated thermal factor per oxide and temperature, uniform in 1/E; the table spans
+#: ln(k1 t + 1) up to THERMAL_TABLE_LOG_TIME (k1 t ~ e^62: 10 years at the fastest legal junction).
+THERMAL_TABLE_POINTS = 160
+THERMAL_TABLE_LOG_TIME = 62.0
 #: Gauss-Legendre nodes of the retention integral with a leakage floor (:func:`retention_time`).
 LEAKAGE_NODES = 48
 #: Smallest oxide voltage a pulse can leave [V]: the model (1) stops at a reversed field.
@@ -208,7 +212,8 @@ def thermal_coefficients(device):
 
     J(E, T) = A E^2 exp(-B/E) g(E), g the :func:`thermal_factor`. Over the fields an element visits,
     ln g is close to a straight line in 1/E, ln g ~ alpha + beta/E (a least-squares fit at
-    THERMAL_FIT_POINTS fields uniform in 1/E), so J(E, T) ~ A_T E^2 exp(-B_T/E) with
+    THERMAL_FIT_POINTS fields uniform in 1/E, ln g interpolated in a table per oxide and temperature),
+    so J(E, T) ~ A_T E^2 exp(-B_T/E) with
 
         A_T = A exp(alpha),   B_T = B - beta,
 
@@ -238,16 +243,33 @@ def thermal_coefficients(device):
 @lru_cache(maxsize=256)
 def _thermal_fit(oxide_thickness, junction_area, capacitance, barrier_height_eV, mass_ratio, temperature):
     """:func:`thermal_coefficients` for one oxide, junction and temperature (cached: sessions and
-    elements that share them share the fit)."""
+    elements that share them share the fit). ln g comes from :func:`_thermal_table`, shared by every
+    junction area and capacitance of the oxide, so a new S or C_T costs one interpolation and a fit."""
     a, b = fn_coefficients(barrier_height_eV, mass_ratio)
     k2 = b * oxide_thickness
     k1 = junction_area * a * b / (capacitance * oxide_thickness)
     ages = np.array([10 * c.YEAR, 1.0])  # [s]: lowest field first
     inv_field = oxide_thickness * np.linspace(*(np.log1p(k1 * ages) / k2), THERMAL_FIT_POINTS)  # 1/E [m/V]
+    table_inv_field, table_ln_g = _thermal_table(oxide_thickness, barrier_height_eV, mass_ratio, temperature)
+    ln_g = np.interp(inv_field, table_inv_field, table_ln_g)
+    beta, alpha = np.polyfit(inv_field, ln_g, 1)
+    return float(a * np.exp(alpha)), float(b - beta)
+
+
+@lru_cache(maxsize=64)
+def _thermal_table(oxide_thickness, barrier_height_eV, mass_ratio, temperature):
+    """ln of the :func:`thermal_factor` on THERMAL_TABLE_POINTS fields uniform in 1/E [m/V], from the
+    largest legal field down to B/THERMAL_TABLE_LOG_TIME (every 1 s to 10 years window of a legal
+    junction lies inside; np.interp holds the end values beyond). Read-only arrays."""
+    _, b = fn_coefficients(barrier_height_eV, mass_ratio)
+    high = min(FIELD_MAX, OXIDE_VOLTAGE_RANGE[1] / oxide_thickness)  # [V/m]
+    inv_field = np.linspace(1.0 / high, THERMAL_TABLE_LOG_TIME / b, THERMAL_TABLE_POINTS)
     device = FNDAMDevice(oxide_thickness=oxide_thickness, barrier_height_eV=barrier_height_eV,
                          mass_ratio=mass_ratio, temperature=temperature)
-    beta, alpha = np.polyfit(inv_field, np.log(thermal_factor(1.0 / inv_field, device)), 1)
-    return float(a * np.exp(alpha)), float(b - beta)
+    ln_g = np.log(thermal_factor(1.0 / inv_field, device))
+    for array in (inv_field, ln_g):
+        array.flags.writeable = False
+    return inv_field, ln_g
 
 
 class Trajectory(NamedTuple):

@@ -157,7 +157,7 @@ class EnergyState(param.Parameterized):
 
     def readout(self):
         """Energy of one FN-DAM read, one ADC conversion FOM x 2^bits [J]."""
-        return self.adc_fom_fJ * 1e-15 * 2.0**self.adc_bits
+        return energy.adc_read_energy(self.adc_bits, self.adc_fom_fJ * 1e-15)
 
     def _element_options(self):
         return {"adc_bits": self.adc_bits, "adc_fom": self.adc_fom_fJ * 1e-15, "drive": DRIVES[self.drive]}

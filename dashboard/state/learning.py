@@ -19,6 +19,7 @@ import param
 from dashboard.state.energy import DRIVES, EnergyState
 from dashboard.state.memory import MemoryState
 from physics import fndam, learning, synapse
+from physics.energy import BASELINES
 
 #: Memory name -> legend label.
 LABELS = {"float": "Float SGD (1/t rate)", "fndam": "FN-DAM synapse array",
@@ -237,7 +238,7 @@ class LearningState(param.Parameterized):
     def summary(self):
         """Final (so far) accuracy, update energy [J] and chosen learning rate per memory, the progress,
         the ``element`` the array is made of (the session's), the FN-DAM array's update counts (requests,
-        pulses, clipped, dropped), the pricing basis with
+        pulses, clipped, dropped), the pricing basis (with its baseline's ``baseline_J_per_bit``) with
         each memory's energy per write and per read [J], and how the static memories round and read
         (``weight_range``, the 4-bit memory's ``level_step_4bit`` and ``read_sigma``, in weight units)."""
         curves = self.curves()
@@ -250,6 +251,7 @@ class LearningState(param.Parameterized):
         return {"steps_done": run.steps_done, "n_steps": run.n_steps, "progress": self.progress,
                 "done": run.done, "memories": last, "element": run.device, "fndam_counts": run.fndam_counts(),
                 "pricing": run.pricing, "rate_grid": learning.RATE_GRID,
+                "baseline_J_per_bit": BASELINES[run.pricing.baseline].energy_per_bit,
                 "static_rounding": run.static_rounding, "static_read_noise": run.static_read_noise,
                 "read_sigma": run.read_sigma, "weight_range": run.weight_range,
                 "level_step_4bit": run.memories["static-4bit"].step,

@@ -118,9 +118,11 @@ class MemoryState(param.Parameterized):
         """Age [s] at which the FN electron rate of the element at V0 falls to the leakage floor (``inf``
         without a floor or when it stays above it over the window)."""
         floor = self.leakage_electrons_per_s
+        if floor == 0.0:
+            return float("inf")
         traj = fndam.trajectory(self.element(), T_START, T_STOP, POINTS)
-        below = np.nonzero(traj.electrons_per_second <= floor)[0] if floor > 0 else []
-        return float(traj.time[below[0]]) if len(below) else float("inf")
+        below = np.nonzero(traj.electrons_per_second <= floor)[0]
+        return float(traj.time[below[0]]) if below.size else float("inf")
 
     def summary(self):
         """Constants of V(t) = k2 / ln(k1 t + k0) and V at the marked ages for the element at V0."""

@@ -16,7 +16,6 @@ from dashboard.state.learning import LABELS, TRACED_WEIGHTS
 from dashboard.views.download import to_csv
 from dashboard.views.layout import StateView
 from dashboard.views.plotting import PLOT_OPTS, batched, plot_pane
-from physics.energy import BASELINES
 
 COLORS = {"float": "#333333", "fndam": "#1f5fa8", "static-4bit": "#e67e22", "static-6bit": "#c0392b",
           "static-8bit": "#8e44ad"}
@@ -171,12 +170,11 @@ class LearningView(StateView):
         """One line: the hierarchy level every memory is priced at, and what a write and a read cost."""
         p, m = s["pricing"], s["memories"]
         reads = "reads charged on both sides" if p.count_reads else "reads charged on neither side"
-        per_bit = BASELINES[p.baseline].energy_per_bit
         fn = m["fndam"]
         fndam = (f"FN-DAM: tunneled charge + drive of each pulse ({fn['write_J'] * 1e15:.3g} fJ)"
                  + (f" + one ADC read ({fn['read_J'] * 1e12:.3g} pJ)" if p.count_reads else ""))
         return (f"Energy as in *Energy at scale*: **{p.baseline}**, {reads}: float 32-bit and static "
-                f"b-bit words at {per_bit * 1e12:.3g} pJ/bit; {fndam}.")
+                f"b-bit words at {s['baseline_J_per_bit'] * 1e12:.3g} pJ/bit; {fndam}.")
 
     # --- data ----------------------------------------------------------------------------------
     def curves_csv(self):

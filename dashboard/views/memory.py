@@ -138,8 +138,9 @@ class MemoryView(StateView):
                       "larger and the closed form overstates retention.")
         else:
             regime = ""
-        if self.state.device.field_warning():
-            regime += "  \n" + self.state.device.field_warning()
+        warning = self.state.device.field_warning()
+        if warning:
+            regime += "  \n" + warning
         if s["leakage_from_s"] <= T_STOP:
             regime += (f"  \n⚠ From {s['leakage_from_s']:.3g} s the leakage floor "
                        f"({self.state.leakage_e_per_hour:g} e/h) outruns tunneling: retention stops growing "
