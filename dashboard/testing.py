@@ -70,16 +70,18 @@ def wait_until(fn, page=None, timeout=20_000, interval=50):
 
 
 @contextmanager
-def serve_app(port=None, log=subprocess.DEVNULL, timeout=60_000):
+def serve_app(port=None, log=subprocess.DEVNULL, timeout=60_000, prefix="", args=()):
     """Serve the app with ``fndam-explorer serve`` in a subprocess, as a user would run it.
 
     Yields ``(url, process)`` once the app answers; stops the server on exit. ``log`` receives the
-    server's output (a file to read when something fails).
+    server's output (a file to read when something fails). ``prefix`` serves it under that path
+    (``--prefix``, part of the URL yielded); ``args`` are further ``serve`` options.
     """
     port = port or free_port()
     cli = Path(sys.executable).with_name("fndam-explorer")
-    proc = subprocess.Popen([str(cli), "serve", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://localhost:{port}/"
+    options = ["--port", str(port), *(["--prefix", prefix] if prefix else []), *args]
+    proc = subprocess.Popen([str(cli), "serve", *options], stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://localhost:{port}{prefix}/"
     see = f"; see {log.name}" if isinstance(getattr(log, "name", None), str) else ""
     try:
         def answers():

@@ -1,9 +1,16 @@
-"""The server's asyncio exception handler: closed pages are not errors, everything else still is."""
+"""The server: its asyncio exception handler (closed pages are not errors, everything else still is),
+its liveness endpoint and its log format."""
 
+import re
+import time
+
+import pytest
+from http_helpers import fetch
 from tornado.iostream import StreamClosedError
 from tornado.websocket import WebSocketClosedError
 
 from dashboard.server import quiet_closed_pages
+from dashboard.testing import serve_app
 
 
 class RecordingLoop:
@@ -32,3 +39,45 @@ def test_any_other_exception_reaches_the_default_handler():
     quiet_closed_pages(loop, context)
     quiet_closed_pages(loop, {"message": "no exception object"})
     assert loop.default == [context, {"message": "no exception object"}]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """The app served by the CLI for this module: (url, path of its log)."""
+    log_path = tmp_path_factory.mktemp("server") / "server.log"
+    with open(log_path, "w") as log, serve_app(log=log) as (url, _):
+        yield url, log_path
+
+
+def test_liveness_answers_ok_without_building_a_session(served):
+    url, log_path = served
+    launched = log_path.read_text().count("launching")  # the readiness check opened the page once
+    for method in ("GET", "HEAD"):
+        response = fetch(url, "/healthz", method)
+        assert response.status == 200
+        assert response.headers["Content-Type"].startswith("text/plain")
+        assert response.headers["Cache-Control"] == "no-store"
+        assert response.text == ("ok" if method == "GET" else "")
+    assert log_path.read_text().count("launching") == launched
+    assert fetch(url, "/").status == 200  # a page request does log a session launch
+    assert wait_for_log(log_path, lambda text: text.count("launching") > launched)
+
+
+def test_every_log_line_carries_time_and_level(served):
+    url, log_path = served
+    fetch(url, "/healthz")
+    assert wait_for_log(log_path, lambda text: "GET /healthz" in text)
+    lines = log_path.read_text().splitlines()
+    stamped = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR|CRITICAL) \S+: ")
+    assert lines
+    assert [line for line in lines if not stamped.match(line)] == []
+
+
+def wait_for_log(log_path, condition, timeout=10):
+    """True once ``condition(text of the log)`` holds (the server writes its log asynchronously)."""
+    deadline = time.monotonic() + timeout
+    while not condition(log_path.read_text()):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True

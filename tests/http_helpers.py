@@ -1,0 +1,56 @@
+"""Plain HTTP against a served app, for the server, auth and edge tests: one request, no redirects
+followed, no cookies kept unless the test passes them, so each test sees exactly what the server said."""
+
+import http.client
+import socket
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+
+@dataclass
+class Response:
+    """What the server answered: status, headers (``email.message.Message``) and body as text."""
+
+    status: int
+    headers: object
+    text: str
+
+    def cookies(self):
+        """The ``Set-Cookie`` header values, in order."""
+        return self.headers.get_all("Set-Cookie") or []
+
+
+def fetch(url, target="", method="GET", headers=None, body=None, timeout=30):
+    """One request for ``target`` (path and query, sent as given) on the server of ``url``.
+
+    ``target`` defaults to ``url``'s own path and query; ``body`` (str) is sent as it is.
+    """
+    parts = urlsplit(url)
+    target = target or parts.path + (f"?{parts.query}" if parts.query else "")
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    try:
+        connection.request(method, target, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return Response(response.status, response.headers, response.read().decode("utf-8", "replace"))
+    finally:
+        connection.close()
+
+
+def raw_status(url, request, timeout=30):
+    """Send the bytes ``request`` as they are to the server of ``url``; the status of its answer.
+
+    For requests http.client refuses to write (control characters, raw bytes, broken lines). Returns
+    None when the server closes the connection without an answer (what tornado does with a request it
+    cannot parse at all).
+    """
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=timeout) as sock:
+        sock.sendall(request)
+        received = b""
+        while b"\r\n" not in received:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            received += chunk
+    status_line = received.split(b"\r\n", 1)[0].split()
+    return int(status_line[1]) if len(status_line) > 1 else None
