@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 5006
 
-.PHONY: serve test chromium lint bench
+.PHONY: serve test chromium nginx lint bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,10 +21,19 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
+# `fndam-explorer serve --workers N` puts Debian's nginx in front of its app servers; it runs nginx from
+# a generated configuration of its own, so the system's nginx service is not needed: it is stopped and
+# disabled when this target installed it.
+nginx:
+	@test -x /usr/sbin/nginx || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx-light; \
+	  { $$SUDO systemctl disable --now nginx || $$SUDO service nginx stop; } >/dev/null 2>&1 || true; }
+
 serve: $(STAMP)
 	$(BIN)/fndam-explorer serve --port $(PORT)
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium nginx
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
