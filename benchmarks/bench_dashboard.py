@@ -7,7 +7,8 @@
 * Control-to-update: set a control's parameter and wait until the plot's Bokeh models are updated,
   in a document without a browser (the server-side part of a slider release).
 
-The minimal app uses the same BootstrapTemplate with one slider and one live HoloViews curve. Prints
+The minimal app (benchmarks/minimal_page.py) uses the same BootstrapTemplate with one number box and one
+live HoloViews curve. Prints
 medians over REPEATS runs and the ratios; no asserts (issue targets: creation <= 2x the minimal app,
 median control-to-update <= 100 ms).
 """
@@ -16,12 +17,11 @@ import logging
 import statistics
 import time
 
-import holoviews as hv
 import numpy as np
 import panel as pn
-import param
 from bokeh.client import pull_session
 from bokeh.document import Document
+from minimal_page import Minimal, minimal_app
 from panel.io.state import set_curdoc
 
 from dashboard.app import create_app
@@ -36,22 +36,6 @@ from dashboard.views.notice import Notice
 from dashboard.views.plotting import batched
 
 REPEATS = 7
-
-
-class Minimal(param.Parameterized):
-    """One number driving one curve."""
-
-    k = param.Number(1.0, bounds=(0.5, 5.0))
-
-
-def minimal_app(state=None):
-    """The floor: same template, one slider, one DynamicMap curve."""
-    state = state or Minimal()
-    x = np.linspace(0, 10, 400)
-    plot = hv.DynamicMap(lambda k: hv.Curve((x, np.sin(k * x))), streams=[hv.streams.Params(state, ["k"])])
-    slider = pn.widgets.FloatSlider.from_param(state.param.k)
-    return pn.template.BootstrapTemplate(title="minimal", sidebar=[slider],
-                                         main=[pn.pane.HoloViews(plot, sizing_mode="stretch_width")])
 
 
 def median_ms(samples):

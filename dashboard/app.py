@@ -96,14 +96,17 @@ def create_app():
     # After the tabs: their onload (build the open view) runs before the URL sync's, so a page whose
     # URL has been rewritten already shows its view.
     sync_url(session, notice)
-    sidebar = [
+    # One column: the template makes each sidebar item a document root, and every root added
+    # re-walks the whole document's models (a new page's server time).
+    sidebar = pn.Column(
         preset_controls(session, notice),
         notice,
         pn.pane.Markdown("Operating point (shared by the band, current and memory views)",
                          css_classes=["fndam-sidebar-heading"]),
         controls(session.device, notice),
-    ]
-    template = pn.template.BootstrapTemplate(title=TITLE, sidebar=sidebar, main=[tabs], sidebar_width=380)
+        sizing_mode="stretch_width",
+    )
+    template = pn.template.BootstrapTemplate(title=TITLE, sidebar=[sidebar], main=[tabs], sidebar_width=380)
     template.config.raw_css.append(stylesheet())
     return template
 
