@@ -28,8 +28,9 @@ ROUTE_COOKIE = "fndam_route"
 #: Liveness path of every app server (answered without building the app).
 HEALTH_PATH = "/healthz"
 #: Panel reads PANEL_CDN_ROOT once, when it is imported, and writes "<root><version>/dist/..." for
-#: stylesheets of a session it did not render itself (panel.io.resources.CDN_DIST); with this root
-#: those URLs reach the proxy, which answers them from Panel's own files instead of the internet.
+#: stylesheets of a session it did not render itself (panel.io.resources.CDN_DIST). The root must be
+#: an http(s) URL (Panel takes anything else for a file path and fails); with the proxy's public
+#: address (:func:`cdn_root`) those URLs reach the proxy, which answers them from Panel's own files.
 CDN_ENV = "PANEL_CDN_ROOT"
 CDN_PATH = "/panel-cdn/"
 #: How long browsers may keep static files (Bokeh's carry a content hash, Panel's its version).
@@ -69,6 +70,12 @@ def static_dirs():
 
     panel = Path(importlib.util.find_spec("panel").submodule_search_locations[0])
     return {"/static/": Path(static_path()), "/static/extensions/panel/": panel / "dist"}
+
+
+def cdn_root(public_host, prefix=""):
+    """The PANEL_CDN_ROOT for app servers behind a proxy that browsers reach as ``public_host``
+    (``host`` or ``host:port``, as in a websocket origin)."""
+    return f"http://{public_host}{prefix}{CDN_PATH}"
 
 
 def listen_address(address, port):
