@@ -5,17 +5,25 @@ import logging
 
 import panel as pn
 import param
+from bokeh.server.auth_provider import NullAuth
 from bokeh.util.logconfig import basicConfig
 from tornado.iostream import StreamClosedError
 from tornado.web import RequestHandler
 from tornado.websocket import WebSocketClosedError
 
+from dashboard import edge
 from dashboard.app import TITLE, create_app
+from dashboard.login import LOGIN_PATH, UsersFileAuth
 
 log = logging.getLogger(__name__)
+access_log = logging.getLogger("tornado.access")
 
 #: Every log line says when, how severe and who: "2026-01-05 10:02:03,123 WARNING dashboard.auth: ...".
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+#: Longest request address the access log writes out, in characters (a hostile one can be ~64k).
+MAX_LOGGED_URI = 300
+#: Largest request body accepted, in bytes: only the login form is posted (Bokeh talks over websockets).
+MAX_BODY_BYTES = 64 * 1024
 #: Path of the liveness endpoint under the server's prefix (proxies and probes poll it).
 LIVENESS_PATH = "/healthz"
 
@@ -36,21 +44,66 @@ class Liveness(RequestHandler):
         self.set_header("Cache-Control", "no-store")
 
 
-def serve(port, address="localhost", origins=()):
-    """Serve :func:`dashboard.app.create_app` at ``http://address:port/`` until interrupted.
+def serve(port, address="localhost", origins=(), prefix="", users_file=None, secret=None):
+    """Serve :func:`dashboard.app.create_app` at ``http://address:port<prefix>/`` until interrupted.
 
-    ``origins`` lists the extra ``host[:port]`` a browser may open the page from (a lab server's name);
-    Bokeh allows ``localhost:port`` by itself.
+    Parameters
+    ----------
+    port : int
+        TCP port.
+    address : str
+        Address to listen on; localhost unless the caller says otherwise.
+    origins : sequence of str
+        Extra ``host[:port]`` a browser may open the page from (a lab server's name); Bokeh allows
+        ``localhost:port`` by itself. Never a wildcard (the command line refuses one).
+    prefix : str
+        URL path the app, its files, the liveness endpoint and the login pages are served under
+        ('' or like '/fndam').
+    users_file : str or None
+        With a users file (:mod:`dashboard.auth`), every page and websocket needs a login.
+    secret : str or None
+        Cookie secret that signs logins (:func:`dashboard.auth.cookie_secret`); needed with
+        ``users_file``.
     """
     configure_logging()
     loop = asyncio.new_event_loop()  # the loop the server runs on (tornado takes the current one)
     asyncio.set_event_loop(loop)
     loop.set_exception_handler(quiet_closed_pages)
+    if not origins and address not in ("localhost", "127.0.0.1", "::1"):
+        log.warning("listening on %s, but only pages opened as localhost:%d may connect; name the host "
+                    "students type with --allow-websocket-origin HOST:%d", address, port, port)
     # A closed page's session (and a playing learning run with it) is dropped within ~10 s instead of
     # Bokeh's ~30 s: a class of users leaves less work and memory behind.
-    pn.serve(create_app, port=port, address=address, websocket_origin=list(origins) or None,
-             show=False, verbose=False, title=TITLE, check_unused_sessions_milliseconds=5000,
-             unused_session_lifetime_milliseconds=5000, extra_patterns=[(LIVENESS_PATH, Liveness)])
+    server = pn.serve(create_app, port=port, address=address, websocket_origin=list(origins) or None,
+                      prefix=prefix, show=False, start=False, verbose=False, title=TITLE,
+                      check_unused_sessions_milliseconds=5000, unused_session_lifetime_milliseconds=5000,
+                      extra_patterns=[(LIVENESS_PATH, Liveness)],
+                      auth_provider=UsersFileAuth(users_file) if users_file else NullAuth(),
+                      cookie_secret=secret, log_function=log_request,
+                      http_server_kwargs={"max_body_size": MAX_BODY_BYTES})
+    # Bokeh's Server keeps its tornado Application in ``_tornado`` (no public accessor in Bokeh 3.9).
+    # With logins, autoload.js (embedding the app in another site's page) is not offered: Panel's
+    # handler for it fails with a traceback on a request without a login.
+    edge.guard(server._tornado, prefix, exempt_paths=[prefix + LOGIN_PATH],
+               absent_paths=[prefix + "/autoload.js"] if users_file else ())
+    log.info("serving %s at http://%s:%d%s/%s", TITLE, address, port, prefix,
+             " (login required)" if users_file else "")
+    server.start()
+    server.io_loop.start()
+
+
+def log_request(handler):
+    """Access log line of a finished request (tornado's, with overlong addresses cut short).
+
+    Status 500 and above log as ERROR, 400 and above as WARNING, the rest as INFO.
+    """
+    status = handler.get_status()
+    level = logging.INFO if status < 400 else logging.WARNING if status < 500 else logging.ERROR
+    uri = handler.request.uri
+    if len(uri) > MAX_LOGGED_URI:
+        uri = f"{uri[:MAX_LOGGED_URI]}... ({len(uri):,} characters)"
+    access_log.log(level, "%d %s %s (%s) %.2fms", status, handler.request.method, uri,
+                   handler.request.remote_ip, 1000 * handler.request.request_time())
 
 
 def configure_logging():

@@ -3,6 +3,7 @@ followed, no cookies kept unless the test passes them, so each test sees exactly
 
 import http.client
 import socket
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -41,16 +42,30 @@ def raw_status(url, request, timeout=30):
 
     For requests http.client refuses to write (control characters, raw bytes, broken lines). Returns
     None when the server closes the connection without an answer (what tornado does with a request it
-    cannot parse at all).
+    cannot parse at all, such as one with headers over its 64 KiB limit, even while it is being sent).
     """
     parts = urlsplit(url)
+    received = b""
     with socket.create_connection((parts.hostname, parts.port), timeout=timeout) as sock:
-        sock.sendall(request)
-        received = b""
-        while b"\r\n" not in received:
-            chunk = sock.recv(4096)
-            if not chunk:
-                break
-            received += chunk
+        try:
+            sock.sendall(request)
+            while b"\r\n" not in received:
+                chunk = sock.recv(4096)
+                if not chunk:
+                    break
+                received += chunk
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server hung up: whatever it answered before is in `received`
     status_line = received.split(b"\r\n", 1)[0].split()
     return int(status_line[1]) if len(status_line) > 1 else None
+
+
+def wait_for_log(log_path, condition, timeout=10):
+    """True once ``condition(text of the log)`` holds, False after ``timeout`` s (a server logs a
+    request after it has answered it)."""
+    deadline = time.monotonic() + timeout
+    while not condition(log_path.read_text()):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True

@@ -2,10 +2,9 @@
 its liveness endpoint and its log format."""
 
 import re
-import time
 
 import pytest
-from http_helpers import fetch
+from http_helpers import fetch, wait_for_log
 from tornado.iostream import StreamClosedError
 from tornado.websocket import WebSocketClosedError
 
@@ -72,12 +71,3 @@ def test_every_log_line_carries_time_and_level(served):
     assert lines
     assert [line for line in lines if not stamped.match(line)] == []
 
-
-def wait_for_log(log_path, condition, timeout=10):
-    """True once ``condition(text of the log)`` holds (the server writes its log asynchronously)."""
-    deadline = time.monotonic() + timeout
-    while not condition(log_path.read_text()):
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True

@@ -1,0 +1,196 @@
+"""Any input at the edge: hostile queries get a 400 page before Panel parses them, and no request, however
+long or malformed its path, query or headers, gets a 5xx or leaves a traceback in the server's log.
+
+The rules are checked on :func:`dashboard.edge.query_problem` directly; the served app (one server for
+this module) is then fuzzed over raw HTTP with hypothesis. Most fuzzed requests are cheap (refused,
+404, 405); the few that reach the app's page build a session (~0.5 s each).
+"""
+
+import re
+import string
+import time
+from urllib.parse import quote, urlencode
+
+import pytest
+from http_helpers import fetch, raw_status, wait_for_log
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dashboard.edge import MAX_FIELDS, MAX_NAME_CHARS, MAX_QUERY_CHARS, MAX_VALUE_CHARS, query_problem
+from dashboard.state.session import URL_KEYS, SessionState
+from dashboard.testing import serve_app
+
+HUGE = "9" * 5000
+#: A query longer than MAX_QUERY_CHARS whose every parameter is acceptable on its own.
+LONG = "&".join(f"k{i}={'1' * MAX_VALUE_CHARS}" for i in range(MAX_QUERY_CHARS // MAX_VALUE_CHARS + 1))
+
+
+# --- the rules -------------------------------------------------------------------------------------
+
+def test_every_link_the_app_makes_passes():
+    assert query_problem(urlencode(SessionState().query())) is None
+    assert query_problem("") is None
+
+
+@pytest.mark.parametrize("query", ["vox=1e9", "vox=-3", "vox=abc", "view=nowhere", "colour=red", "vox=",
+                                   "vox=%5B%5B%5B", "vox=%E2%88%9E", "vox=1&vox=2", "task=%C3%A9t%C3%A9"])
+def test_out_of_range_or_unknown_values_still_reach_the_app(query):
+    assert query_problem(query) is None
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (f"vox={HUGE}", "The value of URL parameter 'vox' has 5,000 characters; at most 200 are accepted."),
+        ("vox=%C2%B2", "The value of URL parameter 'vox' has digits other than 0-9."),
+        ("vox=%D9%A3", "The value of URL parameter 'vox' has digits other than 0-9."),
+        ("vox=1%002", "The URL parameter 'vox' holds control characters."),
+        ("v%0Aox=1", "The URL parameter 'v\\nox' holds control characters."),
+        ("vox=%E2%80%AE1", "The URL parameter 'vox' holds control characters."),  # right-to-left override
+        ("vox=%FF", "The query holds percent-escapes that are not UTF-8 text."),
+        ("vox=é", "The query holds characters that are not percent-encoded."),
+        ("&".join(["a=1"] * (MAX_FIELDS + 1)), f"The query has more than {MAX_FIELDS} parameters."),
+        (LONG, f"The query is {len(LONG):,} characters long; at most {MAX_QUERY_CHARS:,} are accepted."),
+        ("k" * 100 + "=1",
+         f"The URL parameter name '{'k' * 40}…' has 100 characters; at most {MAX_NAME_CHARS}."),
+    ],
+)
+def test_hostile_queries_are_named(query, expected):
+    assert query_problem(query) == expected
+
+
+def test_the_limits_sit_just_past_their_values():
+    assert query_problem("vox=" + "1" * MAX_VALUE_CHARS) is None
+    assert query_problem("vox=" + "1" * (MAX_VALUE_CHARS + 1)) is not None
+    assert query_problem("&".join(["a=1"] * MAX_FIELDS)) is None
+    assert MAX_FIELDS == 2 * len(URL_KEYS)
+
+
+# --- the served app ---------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """The app served by the CLI once for this module: (url, path of its log)."""
+    log_path = tmp_path_factory.mktemp("edge") / "server.log"
+    with open(log_path, "w") as log, serve_app(log=log) as (url, _):
+        yield url, log_path
+
+
+def faults(log_path):
+    """Lines of the server's log that report a fault."""
+    return [line for line in log_path.read_text().splitlines() if "Traceback" in line or "ERROR" in line]
+
+
+def test_a_5000_digit_number_gets_a_400_page_naming_it(served):
+    url, log_path = served
+    response = fetch(url, f"/?vox={HUGE}&view=memory")
+    assert response.status == 400
+    assert response.headers["Content-Type"] == "text/html; charset=UTF-8"
+    assert "The value of URL parameter &#x27;vox&#x27; has 5,000 characters" in response.text
+    assert '<a href="/">Open FN-DAM Explorer with its default values</a>' in response.text
+    assert "<title>This link cannot be opened · FN-DAM Explorer</title>" in response.text
+    assert "--fndam-accent" in response.text  # the app's CSS, inlined
+    assert not re.search(r"<script|<link|src=|url\(|https?://", response.text)  # nothing to fetch
+    assert faults(log_path) == []
+
+
+@pytest.mark.parametrize("query", ["vox=%C2%B2", "vox=%FF", "vox=%00", "vox=é"])
+def test_each_kind_of_hostile_query_is_refused_for_every_method(served, query):
+    url, log_path = served
+    for method in ("GET", "HEAD", "POST"):
+        assert raw_status(url, f"{method} /?{query} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                          .encode()) == 400
+    assert faults(log_path) == []
+
+
+def test_odd_but_harmless_values_and_hosts_open_the_app(served):
+    url, log_path = served
+    assert fetch(url, "/?vox=abc&colour=red&vox=%5B%5B").status == 200  # the app's notice says what
+    assert fetch(url, "/?vox=1", headers={"Host": "["}).status == 200  # not a URL Panel can split
+    assert faults(log_path) == []
+
+
+def test_the_access_log_cuts_overlong_addresses(served):
+    url, log_path = served
+    assert fetch(url, "/nowhere/" + "a" * 5000).status == 404
+    assert wait_for_log(log_path, lambda text: "/nowhere/" in text)
+    lines = [line for line in log_path.read_text().splitlines() if "/nowhere/" in line]
+    assert len(lines) == 1
+    assert "(5,009 characters)" in lines[0]
+    assert len(lines[0]) < 500
+
+
+# --- fuzzing ----------------------------------------------------------------------------------------
+
+#: Paths the server answers; "/" (the page, ~0.5 s per session) last so hypothesis reaches it least.
+PATHS = ["/healthz", "/ws", "/metadata", "/autoload.js", "/static/js/bokeh.min.js", "/static/../../etc",
+         "/favicon.ico", "/login", "/logout", "/nowhere", "/"]
+_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
+_percent_soup = st.lists(st.integers(0, 255), max_size=30).map(lambda bs: "".join(f"%{b:02X}" for b in bs))
+#: Values a hand-edited link might hold: numbers in any notation, words, brackets, unicode.
+_odd_values = st.one_of(
+    st.integers(-10**6, 10**6).map(str), st.floats(allow_nan=True).map(repr), _text.map(quote),
+    st.sampled_from(["[[[", "{", "[1,2", "{'a': (", "true", "1e999", "-0", "0x10", "²", "١٢٣"]).map(quote))
+_values = st.one_of(_odd_values, st.integers(4300, 20_000).map(lambda n: "9" * n), _percent_soup)
+_pairs = st.lists(st.tuples(st.one_of(st.sampled_from(list(URL_KEYS)), _text.map(quote)), _values),
+                  max_size=6).map(lambda pairs: "&".join(f"{k}={v}" for k, v in pairs))
+_raw = st.text(st.characters(min_codepoint=33, max_codepoint=126), max_size=200)
+queries = st.one_of(st.just(""), _pairs, _raw, _percent_soup,
+                    st.integers(4300, 30_000).map(lambda n: "vox=" + "9" * n))
+paths = st.one_of(st.sampled_from(PATHS), _raw.map(lambda s: "/" + s),
+                  st.lists(_text, max_size=4).map(lambda parts: "/" + "/".join(quote(p) for p in parts)),
+                  st.integers(1000, 70_000).map(lambda n: "/" + "a" * n))
+_token = st.text(string.ascii_letters + string.digits + "-_", min_size=1, max_size=20)
+_header_value = st.one_of(st.text(st.characters(min_codepoint=32, max_codepoint=255), max_size=60),
+                          _text, st.integers(1000, 80_000).map(lambda n: "x" * n))
+headers = st.lists(st.one_of(
+    st.tuples(_token.filter(lambda name: name.lower() not in
+                            ("content-length", "transfer-encoding", "expect", "connection", "upgrade")),
+              _header_value),
+    st.tuples(st.sampled_from(["Host", "Cookie", "Origin", "Referer", "Accept-Language", "X-Forwarded-For"]),
+              _header_value),
+    st.just(("Upgrade", "websocket"))), max_size=5)
+methods = st.sampled_from(["GET", "HEAD", "POST", "OPTIONS", "DELETE", "PUT", "FOO", "GET"])
+
+
+def raw_request(method, target, header_pairs):
+    """The bytes of one HTTP/1.1 request (no body), UTF-8 where the text is not ASCII."""
+    lines = [f"{method} {target} HTTP/1.1", *(f"{name}: {value}" for name, value in header_pairs)]
+    if not any(name.lower() == "host" for name, _ in header_pairs):
+        lines.append("Host: localhost")
+    return ("\r\n".join([*lines, "Connection: close", "", ""])).encode("utf-8")
+
+
+FUZZ = settings(deadline=None,
+                suppress_health_check=[HealthCheck.too_slow])
+
+
+def assert_no_fault(served, request, shown):
+    """Send ``request``; no 5xx, nothing in the log about a fault while it was answered."""
+    url, log_path = served
+    before = len(log_path.read_text())
+    status = raw_status(url, request)
+    assert status is None or status < 500, (status, shown[:300])
+    news = log_path.read_text()[before:]
+    assert "Traceback" not in news, news[:3000]
+    assert "ERROR" not in news, news[:3000]
+
+
+@settings(FUZZ, max_examples=150)
+@given(method=methods, path=paths, query=queries, header_pairs=headers)
+def test_no_request_gets_a_5xx_or_a_traceback(served, method, path, query, header_pairs):
+    target = path + (f"?{query}" if query else "")
+    assert_no_fault(served, raw_request(method, target, header_pairs), target)
+
+
+@settings(FUZZ, max_examples=60)  # about half pass the edge and build a session (~0.4 s each)
+@given(query=queries, header_pairs=headers)
+def test_no_page_request_gets_a_5xx_or_a_traceback(served, query, header_pairs):
+    target = f"/?{query}"
+    assert_no_fault(served, raw_request("GET", target, header_pairs), target)
+
+
+def test_and_none_after_the_fuzzing_either(served):
+    _, log_path = served
+    time.sleep(1)  # anything a request left behind (a session being dropped) is logged by now
+    assert faults(log_path) == []
