@@ -35,8 +35,13 @@ CDN_ENV = "PANEL_CDN_ROOT"
 CDN_PATH = "/panel-cdn/"
 #: How long browsers may keep static files (Bokeh's carry a content hash, Panel's its version).
 STATIC_EXPIRES = "1d"
-#: Bokeh pings every open websocket every 37 s, so a websocket silent this long is dead.
-WEBSOCKET_TIMEOUT = "1h"
+#: Bokeh pings every open websocket every 37 s, so a websocket silent this long (s) is dead.
+WEBSOCKET_TIMEOUT_S = 3600
+#: Bokeh's websocket handshake carries the session token (request headers and cookies inside) in one
+#: header, often past nginx's 8k default: buffers for request headers (number and size) and for the
+#: app servers' response headers.
+HEADER_BUFFERS = "4 64k"
+PROXY_BUFFER_SIZE = "64k"
 #: After one refused or failed connection a worker is skipped this long (then tried again).
 FAIL_TIMEOUT = "5s"
 
@@ -142,12 +147,9 @@ def site_config(listen, workers, prefix=""):
         "server {",
         f"    listen {listen};",
         "    server_tokens off;",
-        # Bokeh's websocket handshake carries the session token (request headers and cookies inside)
-        # in one header, often past nginx's 8k default.
-        "    large_client_header_buffers 4 64k;",
-        "    proxy_buffer_size 64k;",
-        "    proxy_buffers 8 64k;",
-        "    proxy_busy_buffers_size 128k;",
+        f"    large_client_header_buffers {HEADER_BUFFERS};",
+        f"    proxy_buffer_size {PROXY_BUFFER_SIZE};",
+        f"    proxy_buffers 8 {PROXY_BUFFER_SIZE};",
         # A worker being restarted refuses connections: the request goes to the next one.
         "    proxy_next_upstream error timeout http_502 http_503;",
         "    proxy_connect_timeout 2s;",
@@ -173,7 +175,7 @@ def site_config(listen, workers, prefix=""):
              f"    rewrite ^{prefix}{CDN_PATH}[^/]+/dist/(.*)$ {prefix}/static/extensions/panel/$1 last;",
              "    return 404;",
              "}"]
-    body += _proxied(f"= {prefix}/ws", timeout=WEBSOCKET_TIMEOUT)
+    body += _proxied(f"= {prefix}/ws", timeout=f"{WEBSOCKET_TIMEOUT_S}s")
     body += _proxied(f"{prefix}/")
     if prefix:
         body += ["location / {", "    return 404;", "}"]

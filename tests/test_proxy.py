@@ -39,7 +39,7 @@ def test_the_site_part_routes_by_cookie_to_every_worker_and_serves_files_under_t
         assert f"location {location}{{" in site
     assert "location / {\n        return 404;" in site  # nothing outside the prefix
     assert "proxy_set_header Upgrade $http_upgrade;" in site
-    assert f"proxy_read_timeout {proxy.WEBSOCKET_TIMEOUT};" in site
+    assert f"proxy_read_timeout {proxy.WEBSOCKET_TIMEOUT_S}s;" in site
 
 
 def test_static_directories_hold_the_files_the_page_names():
