@@ -10,8 +10,12 @@ import pytest
 CLI = str(Path(sys.executable).with_name("fndam-explorer"))
 
 
-def run(*args):
-    return subprocess.run([CLI, *args], capture_output=True, text=True, timeout=60)
+def run(*args, stdin=""):
+    """The CLI's result; ``stdin`` is its input (None: no input at all, not even a terminal)."""
+    if stdin is None:
+        return subprocess.run([CLI, *args], capture_output=True, text=True, timeout=60,
+                              stdin=subprocess.DEVNULL)
+    return subprocess.run([CLI, *args], capture_output=True, text=True, timeout=60, input=stdin)
 
 
 @pytest.mark.parametrize(
@@ -25,6 +29,13 @@ def run(*args):
         (("serve", "--address", "http://lab"), "expected a host name or address"),
         (("serve", "--allow-websocket-origin", "lab:xyz"), "port must be a whole number"),
         (("serve", "--colour", "red"), "unrecognized arguments: --colour red"),
+        (("serve", "--allow-websocket-origin", "*"), "websocket origin '*' has a wildcard"),
+        (("serve", "--allow-websocket-origin", "*.lab:5006"), "name each host, e.g. lab-server:5006"),
+        (("serve", "--prefix", "fndam"), "prefix must be a path like /fndam"),
+        (("serve", "--prefix", "/a/../b"), "prefix must be a path like /fndam"),
+        (("serve", "--prefix", "/a b"), "prefix must be a path like /fndam"),
+        (("adduser", "users"), "the following arguments are required: USER"),
+        (("adduser", "users", "al ice"), "user name 'al ice' is not 1-64 letters"),
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(args, expected):
@@ -52,5 +63,57 @@ def test_port_in_use_is_one_line_and_exit_1():
 def test_help_lists_the_serve_options():
     result = run("serve", "--help")
     assert result.returncode == 0
-    for option in ("--port", "--address", "--allow-websocket-origin"):
+    for option in ("--port", "--address", "--allow-websocket-origin", "--prefix", "--auth",
+                   "--cookie-secret-file"):
         assert option in result.stdout
+
+
+def one_error_line(result, status):
+    """The message of a one-line error with exit status ``status``."""
+    assert result.returncode == status, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("fndam-explorer: error: ")
+    return lines[0]
+
+
+def test_adduser_writes_a_private_file_with_hashes_only(tmp_path):
+    users = tmp_path / "users"
+    result = run("adduser", str(users), "alice", "--password-stdin", stdin="correct horse battery\n")
+    assert (result.returncode, result.stdout) == (0, f"added alice in {users}\n")
+    assert users.stat().st_mode & 0o777 == 0o600
+    result = run("adduser", str(users), "alice", "--password-stdin", stdin="another good one\n")
+    assert result.stdout == f"changed the password of alice in {users}\n"
+    text = users.read_text()
+    assert "correct horse" not in text
+    assert "another good one" not in text
+    assert text.count("alice:scrypt$") == 1
+
+
+@pytest.mark.parametrize(("stdin", "status", "expected"), [
+    ("short\n", 2, "the password has 5 characters; use at least 8; nothing was changed"),
+    ("\n", 2, "the password has 0 characters"),
+    (None, 2, "no terminal to ask for the password on; pipe it in with --password-stdin"),
+])
+def test_adduser_refuses_a_missing_or_short_password(tmp_path, stdin, status, expected):
+    args = ["adduser", str(tmp_path / "users"), "alice"] + (["--password-stdin"] if stdin else [])
+    assert expected in one_error_line(run(*args, stdin=stdin), status)
+    assert not (tmp_path / "users").exists()
+
+
+def test_serve_refuses_an_unusable_users_or_secret_file(tmp_path):
+    users, secret = tmp_path / "users", tmp_path / "secret"
+    expected = f"cannot read {users}: No such file or directory"
+    assert expected in one_error_line(run("serve", "--auth", str(users)), 1)
+    users.write_text("# nobody yet\n")
+    users.chmod(0o600)
+    assert f"{users} lists no users; add one with 'fndam-explorer adduser {users} USER'" in one_error_line(
+        run("serve", "--auth", str(users)), 1)
+    run("adduser", str(users), "alice", "--password-stdin", stdin="correct horse battery\n")
+    users.chmod(0o644)
+    assert "open to other users (mode 644)" in one_error_line(run("serve", "--auth", str(users)), 1)
+    users.chmod(0o600)
+    secret.write_text("too short\n")
+    secret.chmod(0o600)
+    assert "has 9 characters; it needs at least 32" in one_error_line(
+        run("serve", "--auth", str(users), "--cookie-secret-file", str(secret)), 1)
