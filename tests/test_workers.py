@@ -13,14 +13,18 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import pytest
 from http_helpers import fetch
 from proxy_helpers import health_worker, visit
+from proxy_helpers import worker as worker_of
 
-from dashboard.proxy import CDN_ENV, STATIC_EXPIRES
+from dashboard.auth import SECRET_ENV, add_user
+from dashboard.login import COOKIE
+from dashboard.proxy import CDN_ENV, ROUTE_COOKIE, STATIC_EXPIRES
 from dashboard.testing import (
     HAS_PLOT_DATA_JS,
     chromium,
@@ -72,6 +76,31 @@ def descendants(pid):
         found += children
         todo += children
     return found
+
+
+def descendants_named(pid, word):
+    """(cmdline, pid) of the processes below ``pid`` whose command line contains ``word``."""
+    found = []
+    for child in descendants(pid):
+        try:
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if word in cmdline:
+            found.append((cmdline, child))
+    return found
+
+
+def cookies_of(response):
+    """name -> value of the cookies ``response`` sets."""
+    jar = SimpleCookie()
+    for header in response.cookies():
+        jar.load(header)
+    return {name: morsel.value for name, morsel in jar.items()}
+
+
+def cookie_header(cookies):
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
 
 
 def alive(pid):
@@ -216,11 +245,11 @@ def test_a_killed_worker_is_routed_around_and_back_within_seconds(farm):
     wait_until(lambda: health_worker(farm.url, cookie)[0] == address, timeout=30_000, interval=500)
 
 
-def start_farm(tmp_path, workers):
+def start_farm(tmp_path, workers, *options):
     """A ``serve --workers`` started outside serve_app (the test stops it itself); (process, port, log)."""
     port, log = free_port(), tmp_path / "serve.log"
     with open(log, "w") as out:
-        process = subprocess.Popen([CLI, "serve", "--workers", str(workers), "--port", str(port)],
+        process = subprocess.Popen([CLI, "serve", "--workers", str(workers), "--port", str(port), *options],
                                    stdout=out, stderr=subprocess.STDOUT)
     wait_until(lambda: "behind nginx" in log.read_text(), timeout=120_000, interval=200)
     return process, port, log
@@ -251,3 +280,39 @@ def test_a_killed_supervisor_leaves_no_process_behind(tmp_path):
     process.kill()
     process.wait()
     wait_until(lambda: [pid for pid in family if alive(pid)] == [], timeout=20_000, interval=100)
+
+
+def test_a_login_on_one_worker_holds_on_every_worker(tmp_path):
+    """The supervisor reads the cookie secret once and hands it to every worker."""
+    add_user(tmp_path / "users", "alice", "correct horse battery")
+    secret = tmp_path / "secret"  # missing: generated once, by the supervisor
+    process, port, _ = start_farm(tmp_path, 2, "--auth", str(tmp_path / "users"),
+                                  "--cookie-secret-file", str(secret))
+    try:
+        url = f"http://localhost:{port}/"
+        routes = {}  # worker -> a route cookie that leads to it
+        for _ in range(40):
+            worker, cookie = health_worker(url)
+            routes.setdefault(worker, cookie)
+        assert len(routes) == 2
+        first = next(iter(routes))
+        on_first = {ROUTE_COOKIE: routes[first]}
+        form = fetch(url, "/login", headers={"Cookie": cookie_header(on_first)})
+        xsrf = re.search(r'name="_xsrf" value="([^"]+)"', form.text)[1]
+        answer = fetch(url, "/login", "POST", body=urlencode({"_xsrf": xsrf, "user": "alice",
+                                                              "password": "correct horse battery"}),
+                       headers={"Cookie": cookie_header({**on_first, **cookies_of(form)}),
+                                "Content-Type": "application/x-www-form-urlencoded"})
+        assert answer.status == 303, answer.text
+        assert worker_of(answer.headers) == first
+        login = {COOKIE: cookies_of(answer)[COOKIE]}
+        for worker, cookie in routes.items():
+            page = fetch(url, "/", headers={"Cookie": cookie_header({**login, ROUTE_COOKIE: cookie})})
+            assert (page.status, worker_of(page.headers)) == (200, worker)
+        assert fetch(url, "/", headers={"Cookie": cookie_header({ROUTE_COOKIE: routes[first]})}).status == 302
+        for _, pid in descendants_named(process.pid, "dashboard.cli"):
+            environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+            assert f"{SECRET_ENV}={secret.read_text().strip()}".encode() in environ
+    finally:
+        process.terminate()
+        process.wait(30)
