@@ -27,7 +27,7 @@ from dashboard import auth, proxy
 
 log = logging.getLogger(__name__)
 
-#: Each worker is a whole app server (~165 MB before its first page) and a core serves about two new
+#: Each worker is a whole app server (~170 MB before its first page) and a core serves about two new
 #: pages per second, so more workers than cores add no speed; 32 bounds the memory a typo could take.
 MAX_WORKERS = 32
 #: Workers listen here only: nginx is their one client.
@@ -256,6 +256,11 @@ def supervise(children):
             child.start()
 
 
+def _count(workers):
+    """'1 worker', '2 workers', ... for log lines."""
+    return f"{len(workers)} worker{'s' if len(workers) != 1 else ''}"
+
+
 def serve_workers(args, secret=None):
     """Run ``args.workers`` app servers behind nginx until SIGINT or SIGTERM; return the exit status.
 
@@ -284,12 +289,12 @@ def serve_workers(args, secret=None):
             sys.stderr.write(f"fndam-explorer: error: {problem}; see the lines above\n")
             return 1
         if not stop:
-            log.info("serving http://%s:%d%s/ with %d workers behind nginx (Ctrl-C stops all)",
-                     args.address, args.port, args.prefix, len(workers))
+            log.info("serving http://%s:%d%s/ with %s behind nginx (Ctrl-C stops all)",
+                     args.address, args.port, args.prefix, _count(workers))
         while not stop:
             supervise(children)
             time.sleep(POLL_S)
-        log.info("%s: stopping nginx and %d workers", stop.signal, len(workers))
+        log.info("%s: stopping nginx and %s", stop.signal, _count(workers))
         return 0
     finally:
         stop_all([nginx])  # first: no request reaches a worker that is stopping
