@@ -1,7 +1,8 @@
 """Browser-test harness: serve the app with the CLI, drive Debian's Chromium through Playwright.
 
-Every test gets a fresh page whose requests and console are recorded; at teardown the test fails if
-the page asked any host but the app's own server, or logged a console error or page error.
+Every test runs against the app served directly and through the proxy with two workers, and gets a
+fresh page whose requests and console are recorded; at teardown the test fails if the page asked any
+host but the app's own server (the proxy, when there is one), or logged a console error or page error.
 Chromium missing is a failure with a message, never a skip (README: `make test` installs it).
 """
 
@@ -24,12 +25,18 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.ui)
 
 
-@pytest.fixture(scope="session")
-def app_url():
+#: How the browser tests reach the app: one server, as ``fndam-explorer serve`` runs by default, and two
+#: workers behind the proxy (``--workers 2``), as a lab serves a class.  Every browser test runs both.
+SERVINGS = {"direct": (), "proxy": ("--workers", "2")}
+
+
+@pytest.fixture(scope="session", params=list(SERVINGS))
+def app_url(request):
     """URL of the app served by ``fndam-explorer serve`` in a subprocess, as a user would run it."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with open(ARTIFACTS / "server.log", "w") as log:  # the server's output, to read when a test fails
-        with serve_app(log=log, timeout=SERVER_START_TIMEOUT) as (url, _):
+    # the server's output, to read when a test fails
+    with open(ARTIFACTS / f"server-{request.param}.log", "w") as log:
+        with serve_app(log=log, timeout=SERVER_START_TIMEOUT, args=SERVINGS[request.param]) as (url, _):
             yield url
 
 
