@@ -265,18 +265,18 @@ def serve_workers(args, secret=None):
     """Run ``args.workers`` app servers behind nginx until SIGINT or SIGTERM; return the exit status.
 
     ``args`` is the parsed ``fndam-explorer serve`` namespace, ``secret`` the login cookies' secret
-    (with ``--auth``). Returns 0 after a signal, 1 (with one
-    line on stderr) if nginx is missing or the servers never answered.
+    (with ``--auth``). Returns 0 after a signal, 1 (with one line on stderr) if nginx is missing or the
+    servers never answered.
     """
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     missing = proxy.missing_nginx()
     if missing:
         sys.stderr.write(f"fndam-explorer: error: {missing}\n")
         return 1
+    stop = _Stop()  # from here on a signal only sets it: the cleanup below always runs
     run_dir = proxy.make_run_dir()
     workers, nginx = build_children(args, run_dir, secret)
     log.info("nginx configuration: %s", run_dir / "nginx.conf")
-    stop = _Stop()
     children = [*workers, nginx]
     try:
         for worker in workers:
