@@ -7,6 +7,7 @@ a killed worker is routed around and restarted); the tests that stop the supervi
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -255,12 +256,17 @@ def start_farm(tmp_path, workers, *options):
     return process, port, log
 
 
+def run_dir_of(log):
+    """nginx's run directory, as the supervisor logged it."""
+    return Path(re.search(r"nginx configuration: (\S+)/nginx.conf", log.read_text()).group(1))
+
+
 def test_sigint_stops_nginx_and_every_worker_and_exits_0(tmp_path):
     process, port, log = start_farm(tmp_path, 2)
     try:
         family = descendants(process.pid)
         assert len(family) >= 4, family  # two workers, nginx's master and its worker process
-        run_dir = Path(re.search(r"nginx configuration: (\S+)/nginx.conf", log.read_text()).group(1))
+        run_dir = run_dir_of(log)
         assert run_dir.is_dir()
         process.send_signal(signal.SIGINT)
         assert process.wait(30) == 0
@@ -274,12 +280,13 @@ def test_sigint_stops_nginx_and_every_worker_and_exits_0(tmp_path):
 
 
 def test_a_killed_supervisor_leaves_no_process_behind(tmp_path):
-    process, _, _ = start_farm(tmp_path, 1)
+    process, _, log = start_farm(tmp_path, 1)
     family = descendants(process.pid)
     assert len(family) >= 3, family  # a worker, nginx's master and its worker process
     process.kill()
     process.wait()
     wait_until(lambda: [pid for pid in family if alive(pid)] == [], timeout=20_000, interval=100)
+    shutil.rmtree(run_dir_of(log))  # what a killed supervisor cannot clean up itself
 
 
 def test_a_login_on_one_worker_holds_on_every_worker(tmp_path):
