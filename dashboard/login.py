@@ -115,7 +115,7 @@ class LoginPage(RequestHandler):
             return
         log.warning("failed login as %r from %s", user[:64], self.request.remote_ip)
         await asyncio.sleep(FAILED_LOGIN_DELAY_S)
-        self.show("Wrong user name or password.", status=403, user=user[:64])
+        self.show("Wrong user name or password.", user=user[:64])  # 200: the form again, as after any slip
 
     def show(self, message, kind="fndam-error", status=200, user=""):
         """Answer with the login form, ``message`` above it (CSS class ``kind``)."""

@@ -6,6 +6,7 @@ import logging
 import panel as pn
 import param
 from bokeh.server.auth_provider import NullAuth
+from bokeh.server.views.ico_handler import IcoHandler
 from bokeh.util.logconfig import basicConfig
 from tornado.iostream import StreamClosedError
 from tornado.web import RequestHandler
@@ -44,6 +45,14 @@ class Liveness(RequestHandler):
         self.set_header("Cache-Control", "no-store")
 
 
+class PrefixedIcon(IcoHandler):
+    """``GET <prefix>/favicon.ico``: Bokeh serves its icon at ``/favicon.ico`` whatever the prefix, while
+    Panel's page asks for it below the prefix (a 404 the browser reports as a console error)."""
+
+    def initialize(self):
+        super().initialize(app=self.application)
+
+
 def serve(port, address="localhost", origins=(), prefix="", users_file=None, secret=None):
     """Serve :func:`dashboard.app.create_app` at ``http://address:port<prefix>/`` until interrupted.
 
@@ -77,7 +86,8 @@ def serve(port, address="localhost", origins=(), prefix="", users_file=None, sec
     server = pn.serve(create_app, port=port, address=address, websocket_origin=list(origins) or None,
                       prefix=prefix, show=False, start=False, verbose=False, title=TITLE,
                       check_unused_sessions_milliseconds=5000, unused_session_lifetime_milliseconds=5000,
-                      extra_patterns=[(LIVENESS_PATH, Liveness)],
+                      extra_patterns=[(LIVENESS_PATH, Liveness),
+                                      *([("/favicon.ico", PrefixedIcon)] if prefix else [])],
                       auth_provider=UsersFileAuth(users_file) if users_file else NullAuth(),
                       cookie_secret=secret, log_function=log_request,
                       http_server_kwargs={"max_body_size": MAX_BODY_BYTES})

@@ -2,10 +2,21 @@
 followed, no cookies kept unless the test passes them, so each test sees exactly what the server said."""
 
 import http.client
+import re
 import socket
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+#: What in a page makes a browser fetch more: a script, a link (other than to inline data), a source, a
+#: CSS url(), an absolute address.
+_FETCHES = re.compile(r"<script|<link(?![^>]*href=\"data:)|src=|url\(|https?://")
+
+
+def fetches(html):
+    """The places in ``html`` that would make a browser ask a server for more ([] for a page that
+    works offline on its own)."""
+    return _FETCHES.findall(html)
 
 
 @dataclass
