@@ -107,6 +107,7 @@ class BrowserSession:
         self.models = {}  # id -> serialized model of the pulled document
         self.location = None
         self.upstreams = {}  # "page" / "websocket" -> the worker that answered, as the proxy names it
+        self.phases = {}  # step of opening -> seconds from the page request to its end
 
     @property
     def cookie(self):
@@ -114,13 +115,23 @@ class BrowserSession:
         return "; ".join(f"{key}={morsel.value}" for key, morsel in sorted(self.cookies.items())) or None
 
     async def open(self):
-        """Request the page and open its session up to the built view; return the seconds it took."""
+        """Request the page and open its session up to the built view; return the seconds it took.
+
+        ``phases`` then holds when each step ended: page, ACK, document pulled, view built.
+        """
         start = time.perf_counter()
         deadline = start + self.timeout
+
+        def mark(step):
+            self.phases[step] = time.perf_counter() - start
+
         token = await self._page_token()
+        mark("page")
         await self._connect(token, deadline)
         await self._until(lambda msg: msg.msgtype == "ACK", deadline, "waiting for ACK")
+        mark("ack")
         reply = await self._request("PULL-DOC-REQ", {}, deadline, "pulling the document")
+        mark("pulled")
         self.models = {obj["id"]: obj for obj in objects(reply.content["doc"])}
         self.location = self._find(LOCATION_MODEL)
         info = self._find(BROWSER_INFO_MODEL)
@@ -129,7 +140,8 @@ class BrowserSession:
         await self._patch([DOCUMENT_READY])
         if not holds_data_source(reply.content["doc"]):
             await self._until(self._plot_data, deadline, "waiting for the view to be built")
-        return time.perf_counter() - start
+        mark("view")
+        return self.phases["view"]
 
     async def set_value(self, title, value):
         """Type ``value`` into the widget whose title starts with ``title``; return the seconds until

@@ -225,7 +225,7 @@ async def student(url, http, index, args):
     except (SessionError, TimeoutError) as exc:
         record["error"] = str(exc)
     finally:
-        record.update(cookie=session.cookie, upstreams=session.upstreams)
+        record.update(cookie=session.cookie, upstreams=session.upstreams, phases_s=session.phases)
         session.close()
     return record
 
@@ -291,13 +291,18 @@ def report(title, records):
           f"  (n={ready['n']})")
     print(f"  update latency [ms]: p50 {latency['p50'] * 1e3:.0f}  p95 {latency['p95'] * 1e3:.0f}"
           f"  max {latency['max'] * 1e3:.0f}  (n={latency['n']})")
+    phases = {step: percentile([r["phases_s"][step] for r in records if step in r["phases_s"]], 50)
+              for step in ("page", "ack", "pulled", "view")}
+    print("  opening, p50 of when each step ended [s]: "
+          + ", ".join(f"{step} {seconds:.2f}" for step, seconds in phases.items()))
     for error, count in errors.items():
         print(f"  {count} x {error}")
     workers_seen, split = by_worker(records), split_sessions(records)
     if "(not named)" not in workers_seen:
         print(f"  [sessions, with errors] by worker: {workers_seen}; page and websocket on different "
               f"workers: {split}")
-    return {"ready_s": ready, "latency_s": latency, "errors": errors, "by_worker": workers_seen,
+    return {"ready_s": ready, "latency_s": latency, "phases_p50_s": phases, "errors": errors,
+            "by_worker": workers_seen,
             "split_sessions": split}
 
 
@@ -357,8 +362,12 @@ async def measure(url, args, roots, results):
         http.close()
     wall, client, cpu = time.perf_counter() - wall, time.process_time() - client, total_cpu(roots) - cpu
     results.update(wall_s=wall, load_tool_cpu_s=client, server_cpu_s=cpu)
-    server = (f"server CPU {cpu:.1f} s ({cpu / len(records):.2f} s per session with its changes)"
-              if math.isfinite(cpu) else "server CPU not measured (give --pid)")
+    if args.kill_worker_after is not None:
+        cpu, server = math.nan, "server CPU not measured (the killed worker's CPU time went with it)"
+    elif math.isfinite(cpu):
+        server = f"server CPU {cpu:.1f} s ({cpu / len(records):.2f} s per session with its changes)"
+    else:
+        server = "server CPU not measured (give --pid)"
     print(f"  wall {wall:.0f} s; {server}; this tool's CPU {client:.1f} s")
     return ok
 
