@@ -1,19 +1,28 @@
-"""The edge of the server: a query no page of the app could have made is refused with a 400 page before
-Panel parses it.
+"""The edge of the server: a query no page of the app could have made, or a websocket without a session
+token Bokeh can read, is refused with a 400 page before Panel or Bokeh parses it.
 
-Panel turns the page's query into Python values (``panel.util.parse_query``) before the app runs:
-``int()`` of a 5,000-digit number or of a superscript digit raises inside tornado's handler, which
-answers 500 and logs a traceback. So every request's query is checked first, by a tornado rule that
-comes before the app's routes (:func:`guard`). What is refused is what a link made by the app never
-holds: an overlong query or value, more parameters than the app has, text that is not UTF-8,
-control characters, digits other than 0-9. A value that is merely out of range or not a number
-still reaches the app, whose notice says what was wrong with it.
+Panel turns the page's address into Python values before the app runs, and raises inside tornado's
+handler (a 500 and a traceback in the log) on several: ``int()`` of a 5,000-digit number or of a
+superscript digit (``panel.util.parse_query``), a second ``?`` or ``#`` in the query, or a ``Host``
+with more than one ``:`` such as an IPv6 address (``panel.io.location._get_location_params`` splits
+on them). So every request is checked first, by a tornado rule that comes before the app's routes
+(:func:`guard`). What is refused is what a link made by the app never holds: an overlong query or
+value, more parameters than the app has, text that is not UTF-8, control characters, digits other
+than 0-9, a raw ``?`` or ``#`` in the query; and a host Panel cannot split. A value that is merely out
+of range or not a number still reaches the app, whose notice says what was wrong with it.
+
+Bokeh reads the session token of a websocket (its second subprotocol) in the handler's ``open``, where
+a missing, undecodable or expired token raises after the handshake: a traceback in the log for a
+request any script can send. :class:`UnusableToken` refuses those handshakes first.
 """
 
+import math
 import re
+import time
 import unicodedata
 from urllib.parse import parse_qsl
 
+from bokeh.util.token import check_token_signature, get_session_id, get_token_payload
 from tornado.routing import Matcher
 from tornado.web import ErrorHandler, RedirectHandler, RequestHandler
 
@@ -27,6 +36,8 @@ MAX_QUERY_CHARS = 4096
 MAX_VALUE_CHARS, MAX_NAME_CHARS = 200, 64
 #: Most parameters in one query: twice as many as the app has (repeats and unknown names get a notice).
 MAX_FIELDS = 2 * len(URL_KEYS)
+#: Longest session id a websocket token may name, in characters (Bokeh's own are 44).
+MAX_SESSION_ID_CHARS = 256
 #: Unicode categories refused in names and values: control and invisible formatting characters.
 _CONTROL = {"Cc", "Cf"}
 
@@ -39,6 +50,8 @@ def query_problem(query):
     """
     if not query.isascii():
         return "The query holds characters that are not percent-encoded."
+    if "?" in query or "#" in query:
+        return "The query holds a '?' or '#' of its own; a link writes them as %3F and %23."
     try:
         fields = parse_qsl(query, keep_blank_values=True, errors="strict", max_num_fields=MAX_FIELDS)
     except UnicodeDecodeError:
@@ -68,21 +81,70 @@ def _field_problem(name, value):
     return None
 
 
-class HostileQuery(Matcher):
-    """Tornado matcher: a request whose query :func:`query_problem` refuses (the login page aside, whose
-    ``next`` parameter carries a whole address and is checked there)."""
+def token_problem(subprotocols, sign_sessions, secret_key):
+    """What keeps Bokeh from using the ``Sec-WebSocket-Protocol`` header ``subprotocols``, or None.
+
+    Bokeh's page sends ``bokeh, <token>``; the token must decode, name a session (a string of 1 to
+    MAX_SESSION_ID_CHARS characters), carry a finite expiry time in the future and, when the server
+    signs sessions, bear its signature.
+    """
+    names = [name.strip() for name in subprotocols.split(",")]  # as tornado splits them
+    if len(names) != 2 or names[0] != "bokeh":
+        return "A websocket to the app offers the subprotocols 'bokeh' and a session token."
+    token = names[1]
+    try:
+        session_id = get_session_id(token)
+        expiry = get_token_payload(token).get("session_expiry")
+        signed = check_token_signature(token, secret_key=secret_key, signed=sign_sessions)
+    except Exception:  # Bokeh's decoding raises whatever the text provokes: base64, UTF-8, JSON, zlib, key...
+        return "The websocket's session token cannot be read."
+    if not isinstance(session_id, str) or not 0 < len(session_id) <= MAX_SESSION_ID_CHARS:
+        return "The websocket's session token names no session."
+    if not isinstance(expiry, int | float) or not math.isfinite(expiry) or expiry <= time.time():
+        return "The websocket's session token has no expiry time or has expired; reload the page."
+    if not signed:
+        return "The websocket's session token is not signed by this server."
+    return None
+
+
+class UnusableToken(Matcher):
+    """Tornado matcher: a websocket upgrade of the app whose token :func:`token_problem` refuses."""
+
+    def __init__(self, path, tornado_app):
+        self.path, self.tornado_app = path, tornado_app
+
+    def match(self, request):
+        if request.path != self.path or request.headers.get("Upgrade", "").lower() != "websocket":
+            return None
+        app = self.tornado_app
+        problem = token_problem(request.headers.get("Sec-WebSocket-Protocol", ""), app.sign_sessions,
+                                app.secret_key)
+        return None if problem is None else {"path_args": [], "path_kwargs": {"problem": problem}}
+
+
+def host_problem(host):
+    """What keeps Panel from splitting the ``Host`` header ``host`` into name and port, or None."""
+    if host.count(":") > 1:
+        return ("The address names the server by an IPv6 address, which the app cannot take apart; "
+                "use the server's name (or an IPv4 address) instead.")
+    return None
+
+
+class HostileRequest(Matcher):
+    """Tornado matcher: a request whose query :func:`query_problem` or host :func:`host_problem` refuses
+    (the query of the login page aside: its ``next`` parameter carries a whole address and is checked
+    there)."""
 
     def __init__(self, exempt_paths):
         self.exempt_paths = set(exempt_paths)
 
     def match(self, request):
-        if request.path in self.exempt_paths:
-            return None
-        problem = query_problem(request.query)
+        problem = host_problem(request.host) or (
+            None if request.path in self.exempt_paths else query_problem(request.query))
         return None if problem is None else {"path_args": [], "path_kwargs": {"problem": problem}}
 
 
-class RefusedQuery(RequestHandler):
+class Refused(RequestHandler):
     """Answers any method with 400 and a page saying what was wrong and linking to the app."""
 
     def initialize(self, home):
@@ -97,16 +159,18 @@ class RefusedQuery(RequestHandler):
 
 
 def guard(tornado_app, prefix, exempt_paths=(), absent_paths=()):
-    """Make ``tornado_app`` refuse hostile queries (:class:`RefusedQuery`) before any of its routes, and
-    send the bare prefix (``/fndam``) to the app's page (``/fndam/``, query kept).
+    """Make ``tornado_app`` refuse hostile queries and unusable websocket tokens (:class:`Refused`) before
+    any of its routes, and send the bare prefix (``/fndam``) to the app's page (``/fndam/``, query kept).
 
     Tornado's ``add_handlers`` puts a host rule ahead of the routes the application was built with;
     ``.*`` matches every host. ``exempt_paths`` are full paths (prefix included) whose query is left
-    unchecked; ``absent_paths`` answer 404 whatever the app would have done. The redirect comes before
-    the app's routes because Panel answers ``/fndam`` itself and, without a login, sends it to a
-    login page relative to ``/``.
+    unchecked (their host still is); ``absent_paths`` answer 404 whatever the app would have done.
+    The redirect comes before the app's routes because Panel answers ``/fndam`` itself and, without a
+    login, sends it to a login page relative to ``/``.
     """
-    rules = [(HostileQuery(exempt_paths), RefusedQuery, {"home": prefix + "/"})]
+    home = {"home": prefix + "/"}
+    rules = [(HostileRequest(exempt_paths), Refused, home),
+             (UnusableToken(prefix + "/ws", tornado_app), Refused, home)]
     rules += [(re.escape(path), ErrorHandler, {"status_code": 404}) for path in absent_paths]
     if prefix:
         rules.append((re.escape(prefix), RedirectHandler, {"url": prefix + "/", "permanent": False}))

@@ -131,6 +131,18 @@ def configure_logging():
         logger.setLevel(logging.INFO)  # Panel sets DEBUG on its logger and filtered in its own handler
         logger.propagate = True
     param.parameterized.logger = logging.getLogger("param")  # else Param adds its handler back when it logs
+    logging.getLogger("bokeh.server.views.ws").addFilter(refused_origin_is_a_warning)
+
+
+def refused_origin_is_a_warning(record):
+    """Logging filter: Bokeh's ERROR for a websocket from a page of another site becomes a WARNING.
+
+    Refusing it is the server doing its job (a foreign page, or a host name missing from
+    --allow-websocket-origin), not a fault of the server; ERROR stays for faults.
+    """
+    if record.levelno == logging.ERROR and record.getMessage().startswith("Refusing websocket connection"):
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+    return True
 
 
 def quiet_closed_pages(loop, context):

@@ -1,12 +1,17 @@
 """Plain HTTP against a served app, for the server, auth and edge tests: one request, no redirects
 followed, no cookies kept unless the test passes them, so each test sees exactly what the server said."""
 
+import asyncio
 import http.client
 import re
 import socket
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from tornado.httpclient import HTTPClientError, HTTPRequest
+from tornado.websocket import websocket_connect
 
 #: What in a page makes a browser fetch more: a script, a link (other than to inline data), a source, a
 #: CSS url(), an absolute address.
@@ -80,3 +85,30 @@ def wait_for_log(log_path, condition, timeout=10):
             return False
         time.sleep(0.05)
     return True
+
+
+def websocket_status(url, path, token, origin=None, cookie=None):
+    """101 if a Bokeh websocket at ``path`` opens (its first message, Bokeh's ACK, read), else the HTTP
+    status that refused the handshake.
+
+    ``token`` is the session token (sent as Bokeh's page does, as the subprotocol after ``bokeh``);
+    ``origin`` defaults to the server's own page (``http://localhost:<port>``); ``cookie`` is a
+    ``Cookie`` header value.
+    """
+    port = urlsplit(url).port
+    headers = {"Origin": origin or f"http://localhost:{port}", **({"Cookie": cookie} if cookie else {})}
+
+    async def connect():
+        request = HTTPRequest(f"ws://localhost:{port}{path}", headers=headers)
+        try:
+            connection = await websocket_connect(request, subprotocols=["bokeh", token])
+        except HTTPClientError as exc:
+            return exc.code
+        message = await connection.read_message()
+        connection.close()
+        return 101 if message else None
+
+    # in a thread of its own: Playwright's sync API (the browser tests, same process) keeps an event loop
+    # running in this one
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, connect()).result()

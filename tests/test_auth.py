@@ -1,17 +1,14 @@
 """Logins: the cookie secret, the users file and its hashes, and the served login flow over real HTTP."""
 
-import asyncio
 import re
 import stat
 import time
-from concurrent.futures import ThreadPoolExecutor
 from http.cookies import SimpleCookie
-from urllib.parse import quote, quote_plus, urlencode, urljoin, urlsplit
+from urllib.parse import quote, quote_plus, urlencode, urljoin
 
 import pytest
-from http_helpers import fetch, fetches
-from tornado.httpclient import HTTPClientError, HTTPRequest
-from tornado.websocket import websocket_connect
+from bokeh.util.token import generate_jwt_token, generate_session_id
+from http_helpers import fetch, fetches, websocket_status
 
 from dashboard.auth import (
     MAX_PASSWORD_CHARS,
@@ -195,27 +192,9 @@ def login(url, user, password, next_page=None):
                  headers={"Cookie": cookie_header(xsrf), "Content-Type": "application/x-www-form-urlencoded"})
 
 
-def websocket_status(url, cookies=None, token="no-token"):
-    """101 if a websocket to the app opens (its first message read), else the HTTP status refusing it."""
-    port = urlsplit(url).port
-    headers = {"Origin": f"http://localhost:{port}"}
-    if cookies:
-        headers["Cookie"] = cookie_header(cookies)
-
-    async def connect():
-        request = HTTPRequest(f"ws://localhost:{port}{PREFIX}/ws", headers=headers)
-        try:
-            connection = await websocket_connect(request, subprotocols=["bokeh", token])
-        except HTTPClientError as exc:
-            return exc.code
-        message = await connection.read_message()
-        connection.close()
-        return 101 if message else None
-
-    # in a thread of its own: Playwright's sync API (the browser tests, same process) keeps an event loop
-    # running in this one
-    with ThreadPoolExecutor(1) as thread:
-        return thread.submit(asyncio.run, connect()).result()
+def ws_status(url, token, cookies=None):
+    """websocket_status of the app's websocket under PREFIX, with ``cookies`` (name -> value)."""
+    return websocket_status(url, f"{PREFIX}/ws", token, cookie=cookie_header(cookies) if cookies else None)
 
 
 def test_without_a_login_pages_redirect_and_websockets_get_403(lab):
@@ -225,7 +204,8 @@ def test_without_a_login_pages_redirect_and_websockets_get_403(lab):
     assert urljoin(url, page.headers["Location"]) == urljoin(url, f"{PREFIX}/login?next=" +
                                                             quote(f"{PREFIX}/?view=memory", safe=""))
     assert fetch(url, PREFIX).headers["Location"] == f"{PREFIX}/"  # the bare prefix, then as above
-    assert websocket_status(url) == 403
+    forged = generate_jwt_token(generate_session_id(), expiration=300)  # Bokeh's own, unsigned
+    assert ws_status(url, forged) == 403
     assert fetch(url, f"{PREFIX}/metadata").status == 302
     assert fetch(url, f"{PREFIX}/autoload.js?bokeh-autoload-element=x").status == 404
     health = fetch(url, f"{PREFIX}/healthz")  # probes need no login
@@ -277,8 +257,8 @@ def test_a_login_opens_the_page_and_its_websocket(lab):
     page = fetch(url, f"{PREFIX}/?view=memory", headers={"Cookie": cookie_header(cookies)})
     assert page.status == 200
     token = TOKEN.search(page.text)[1]
-    assert websocket_status(url, cookies, token) == 101
-    assert websocket_status(url, None, token) == 403  # the token alone is not a login
+    assert ws_status(url, token, cookies) == 101
+    assert ws_status(url, token) == 403  # the token alone is not a login
     forged = {COOKIE: cookies[COOKIE][:-4] + "0000"}
     assert fetch(url, f"{PREFIX}/", headers={"Cookie": cookie_header(forged)}).status == 302
 

@@ -6,16 +6,27 @@ this module) is then fuzzed over raw HTTP with hypothesis. Most fuzzed requests 
 404, 405); the few that reach the app's page build a session (~0.5 s each).
 """
 
+import base64
+import json
 import string
 import time
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
+from bokeh.util.token import generate_jwt_token, generate_session_id
 from http_helpers import fetch, fetches, raw_status, wait_for_log
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard.edge import MAX_FIELDS, MAX_NAME_CHARS, MAX_QUERY_CHARS, MAX_VALUE_CHARS, query_problem
+from dashboard.edge import (
+    MAX_FIELDS,
+    MAX_NAME_CHARS,
+    MAX_QUERY_CHARS,
+    MAX_VALUE_CHARS,
+    host_problem,
+    query_problem,
+    token_problem,
+)
 from dashboard.state.session import URL_KEYS, SessionState
 from dashboard.testing import serve_app
 
@@ -48,6 +59,8 @@ def test_out_of_range_or_unknown_values_still_reach_the_app(query):
         ("vox=%E2%80%AE1", "The URL parameter 'vox' holds control characters."),  # right-to-left override
         ("vox=%FF", "The query holds percent-escapes that are not UTF-8 text."),
         ("vox=é", "The query holds characters that are not percent-encoded."),
+        ("task=what?", "The query holds a '?' or '#' of its own; a link writes them as %3F and %23."),
+        ("vox=1#a#b", "The query holds a '?' or '#' of its own; a link writes them as %3F and %23."),
         ("&".join(["a=1"] * (MAX_FIELDS + 1)), f"The query has more than {MAX_FIELDS} parameters."),
         (LONG, f"The query is {len(LONG):,} characters long; at most {MAX_QUERY_CHARS:,} are accepted."),
         ("k" * 100 + "=1",
@@ -56,6 +69,47 @@ def test_out_of_range_or_unknown_values_still_reach_the_app(query):
 )
 def test_hostile_queries_are_named(query, expected):
     assert query_problem(query) == expected
+
+
+def test_a_host_panel_cannot_split_is_refused():
+    assert host_problem("localhost:5006") is None
+    assert host_problem("lab-server") is None
+    assert "IPv6 address" in host_problem("[::1]:5006")
+    assert "IPv6 address" in host_problem("[fe80::1]")
+
+
+def token(payload):
+    """A token as Bokeh writes one (base64 of its JSON payload), from any ``payload``."""
+    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+
+
+KEY = "k" * 44
+IN_AN_HOUR = time.time() + 3600
+UNSIGNED = generate_jwt_token(generate_session_id(), expiration=300)  # as Bokeh's server writes them
+SIGNED = generate_jwt_token(generate_session_id(KEY, signed=True), KEY, signed=True)
+
+
+@pytest.mark.parametrize(("subprotocols", "signed", "expected"), [
+    (f"bokeh, {UNSIGNED}", False, None),
+    (f"bokeh, {SIGNED}", True, None),
+    (f"bokeh, {UNSIGNED}", True, "is not signed by this server"),
+    ("", False, "offers the subprotocols 'bokeh' and a session token"),
+    ("bokeh", False, "offers the subprotocols 'bokeh' and a session token"),
+    ("chat, x", False, "offers the subprotocols 'bokeh' and a session token"),
+    ("bokeh, garbage", False, "cannot be read"),
+    (f"bokeh, {token([1, 2])}", False, "cannot be read"),
+    (f"bokeh, {token({'session_expiry': IN_AN_HOUR})}", False, "cannot be read"),
+    (f"bokeh, {token({'session_id': '', 'session_expiry': IN_AN_HOUR})}", False, "names no session"),
+    (f"bokeh, {token({'session_id': 5, 'session_expiry': IN_AN_HOUR})}", False, "names no session"),
+    (f"bokeh, {token({'session_id': 'a' * 257, 'session_expiry': IN_AN_HOUR})}", False, "names no session"),
+    (f"bokeh, {token({'session_id': 'a'})}", False, "has no expiry time or has expired"),
+    (f"bokeh, {token({'session_id': 'a', 'session_expiry': time.time() - 1})}", False, "has expired"),
+    (f"bokeh, {token({'session_id': 'a', 'session_expiry': float('nan')})}", False, "has expired"),
+    (f"bokeh, {token({'session_id': 'a', 'session_expiry': 'soon'})}", False, "has expired"),
+])
+def test_websocket_tokens_bokeh_could_not_use_are_named(subprotocols, signed, expected):
+    problem = token_problem(subprotocols, signed, KEY.encode())
+    assert problem is None if expected is None else expected in problem
 
 
 def test_the_limits_sit_just_past_their_values():
@@ -105,7 +159,15 @@ def test_each_kind_of_hostile_query_is_refused_for_every_method(served, query):
 def test_odd_but_harmless_values_and_hosts_open_the_app(served):
     url, log_path = served
     assert fetch(url, "/?vox=abc&colour=red&vox=%5B%5B").status == 200  # the app's notice says what
-    assert fetch(url, "/?vox=1", headers={"Host": "["}).status == 200  # not a URL Panel can split
+    assert fetch(url, "/?vox=1", headers={"Host": "["}).status == 200  # odd, but Panel splits it
+    assert faults(log_path) == []
+
+
+def test_an_ipv6_host_gets_a_400_page_saying_why(served):
+    url, log_path = served
+    response = fetch(url, "/", headers={"Host": "[::1]:5006"})
+    assert response.status == 400
+    assert "IPv6 address" in response.text
     assert faults(log_path) == []
 
 
@@ -142,22 +204,40 @@ paths = st.one_of(st.sampled_from(PATHS), _raw.map(lambda s: "/" + s),
 _token = st.text(string.ascii_letters + string.digits + "-_", min_size=1, max_size=20)
 _header_value = st.one_of(st.text(st.characters(min_codepoint=32, max_codepoint=255), max_size=60),
                           _text, st.integers(1000, 80_000).map(lambda n: "x" * n))
-headers = st.lists(st.one_of(
+_random_headers = st.lists(st.one_of(
     st.tuples(_token.filter(lambda name: name.lower() not in
                             ("content-length", "transfer-encoding", "expect", "connection", "upgrade")),
               _header_value),
     st.tuples(st.sampled_from(["Host", "Cookie", "Origin", "Referer", "Accept-Language", "X-Forwarded-For"]),
               _header_value),
     st.just(("Upgrade", "websocket"))), max_size=5)
+#: Bokeh-like tokens: base64 of JSON objects with Bokeh's keys (or not) and values of any type.
+_any_json = st.one_of(st.integers(), st.floats(), st.booleans(), _text, st.none(), st.lists(st.integers()))
+_session_ids = st.text(string.ascii_letters, min_size=1, max_size=300)
+_expiries = st.floats(time.time() - 10, time.time() + 10**6)
+_payloads = st.one_of(
+    st.fixed_dictionaries({"session_id": _session_ids, "session_expiry": _expiries}),  # Bokeh can use it
+    st.fixed_dictionaries({}, optional={"session_id": st.one_of(_session_ids, _any_json),
+                                        "session_expiry": st.one_of(_expiries, _any_json),
+                                        "__bk__zlib_": _any_json, "x": _any_json}))
+_tokens = _payloads.map(lambda payload: base64.urlsafe_b64encode(json.dumps(payload).encode()).decode())
+_HANDSHAKE = [("Connection", "Upgrade"), ("Upgrade", "websocket"), ("Sec-WebSocket-Version", "13"),
+              ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")]
+_websocket_handshake = st.one_of(_header_value, _tokens.map(lambda token: f"bokeh, {token}")).map(
+    lambda protocols: [*_HANDSHAKE, ("Sec-WebSocket-Protocol", protocols)])
+headers = st.one_of(_random_headers,
+                    st.tuples(_websocket_handshake, _random_headers).map(lambda pair: pair[0] + pair[1]))
 methods = st.sampled_from(["GET", "HEAD", "POST", "OPTIONS", "DELETE", "PUT", "FOO", "GET"])
 
 
 def raw_request(method, target, header_pairs):
-    """The bytes of one HTTP/1.1 request (no body), UTF-8 where the text is not ASCII."""
-    lines = [f"{method} {target} HTTP/1.1", *(f"{name}: {value}" for name, value in header_pairs)]
-    if not any(name.lower() == "host" for name, _ in header_pairs):
-        lines.append("Host: localhost")
-    return ("\r\n".join([*lines, "Connection: close", "", ""])).encode("utf-8")
+    """The bytes of one HTTP/1.1 request (no body), UTF-8 where the text is not ASCII; Host and
+    ``Connection: close`` unless ``header_pairs`` say otherwise."""
+    names = {name.lower() for name, _ in header_pairs}
+    lines = [f"{method} {target} HTTP/1.1", *(f"{name}: {value}" for name, value in header_pairs),
+             *(["Host: localhost"] if "host" not in names else []),
+             *(["Connection: close"] if "connection" not in names else [])]
+    return ("\r\n".join([*lines, "", ""])).encode("utf-8")
 
 
 FUZZ = settings(deadline=None,
@@ -187,6 +267,14 @@ def test_no_request_gets_a_5xx_or_a_traceback(served, method, path, query, heade
 def test_no_page_request_gets_a_5xx_or_a_traceback(served, query, header_pairs):
     target = f"/?{query}"
     assert_no_fault(served, raw_request("GET", target, header_pairs), target)
+
+
+@settings(FUZZ, max_examples=40)  # a token Bokeh can use opens a session (~0.4 s)
+@given(protocols=st.one_of(_header_value, _tokens.map(lambda token: f"bokeh, {token}")))
+def test_no_websocket_handshake_gets_a_5xx_or_a_traceback(served, protocols):
+    own_page = ("Origin", f"http://localhost:{urlsplit(served[0]).port}")
+    request = raw_request("GET", "/ws", [*_HANDSHAKE, ("Sec-WebSocket-Protocol", protocols), own_page])
+    assert_no_fault(served, request, protocols)
 
 
 def test_and_none_after_the_fuzzing_either(served):

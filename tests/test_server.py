@@ -4,7 +4,7 @@ its liveness endpoint and its log format."""
 import re
 
 import pytest
-from http_helpers import fetch, wait_for_log
+from http_helpers import fetch, wait_for_log, websocket_status
 from tornado.iostream import StreamClosedError
 from tornado.websocket import WebSocketClosedError
 
@@ -71,3 +71,13 @@ def test_every_log_line_carries_time_and_level(served):
     assert lines
     assert [line for line in lines if not stamped.match(line)] == []
 
+
+
+def test_a_websocket_from_another_site_is_refused_with_a_warning(served):
+    url, log_path = served
+    token = re.search(r'"token":"([^"]+)"', fetch(url, "/").text)[1]
+    assert websocket_status(url, "/ws", token, origin="http://evil.example") == 403
+    assert wait_for_log(log_path, lambda text: "Refusing websocket connection from Origin" in text)
+    [line] = [line for line in log_path.read_text().splitlines() if "Refusing websocket" in line]
+    assert " WARNING bokeh.server.views.ws: " in line  # the server doing its job, not a fault
+    assert websocket_status(url, "/ws", token) == 101  # the same token from the page's own origin
