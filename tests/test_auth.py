@@ -8,7 +8,20 @@ from urllib.parse import quote, quote_plus, urlencode, urljoin
 
 import pytest
 from bokeh.util.token import generate_jwt_token, generate_session_id
+from http_fuzz import (
+    FUZZ,
+    assert_no_fault,
+    bodies,
+    content_types,
+    header_values,
+    headers,
+    methods,
+    paths,
+    queries,
+    raw_request,
+)
 from http_helpers import fetch, fetches, websocket_status
+from hypothesis import given, settings
 
 from dashboard.auth import (
     MAX_PASSWORD_CHARS,
@@ -300,3 +313,26 @@ def test_no_password_is_written_anywhere(lab):
     for password in every:
         for form in {password, quote(password), quote_plus(password)}:
             assert form.encode() not in written
+
+
+@settings(FUZZ, max_examples=100)
+@given(method=methods, path=paths(PREFIX), query=queries, header_pairs=headers, body=bodies,
+       content_type=content_types)
+def test_no_request_without_a_login_gets_a_5xx_or_a_traceback(lab, method, path, query, header_pairs, body,
+                                                              content_type):
+    url, folder = lab
+    target = path + (f"?{query}" if query else "")
+    request = raw_request(method, target, [*header_pairs, ("Content-Type", content_type)], body)
+    assert_no_fault(url, folder / "server.log", request, target)
+
+
+@settings(FUZZ, max_examples=8)  # each is a failed login: ~1 s
+@given(user=header_values, password=header_values, next_page=header_values)
+def test_no_login_form_gets_a_5xx_or_a_traceback(lab, user, password, next_page):
+    url, folder = lab
+    form = fetch(url, f"{PREFIX}/login")
+    fields = {"_xsrf": XSRF_FIELD.search(form.text)[1], "user": user, "password": password, "next": next_page}
+    as_a_browser = [("Cookie", f"_xsrf={cookies_of(form)['_xsrf']}"),
+                    ("Content-Type", "application/x-www-form-urlencoded")]
+    request = raw_request("POST", f"{PREFIX}/login", as_a_browser, urlencode(fields).encode())
+    assert_no_fault(url, folder / "server.log", request, user)

@@ -1,21 +1,34 @@
 """Any input at the edge: hostile queries get a 400 page before Panel parses them, and no request, however
 long or malformed its path, query or headers, gets a 5xx or leaves a traceback in the server's log.
 
-The rules are checked on :func:`dashboard.edge.query_problem` directly; the served app (one server for
-this module) is then fuzzed over raw HTTP with hypothesis. Most fuzzed requests are cheap (refused,
-404, 405); the few that reach the app's page build a session (~0.5 s each).
+The rules are checked on :mod:`dashboard.edge`'s functions directly; the served app (one server for
+this module) is then fuzzed over raw HTTP with hypothesis (strategies in tests/http_fuzz.py). Most
+fuzzed requests are cheap (refused, 404, 405); the few that reach the app's page build a session
+(~0.5 s each).
 """
 
 import base64
 import json
-import string
 import time
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from bokeh.util.token import generate_jwt_token, generate_session_id
+from http_fuzz import (
+    FUZZ,
+    HANDSHAKE,
+    assert_no_fault,
+    faults,
+    header_values,
+    headers,
+    methods,
+    paths,
+    queries,
+    raw_request,
+    tokens,
+)
 from http_helpers import fetch, fetches, raw_status, wait_for_log
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dashboard.edge import (
@@ -129,11 +142,6 @@ def served(tmp_path_factory):
         yield url, log_path
 
 
-def faults(log_path):
-    """Lines of the server's log that report a fault."""
-    return [line for line in log_path.read_text().splitlines() if "Traceback" in line or "ERROR" in line]
-
-
 def test_a_5000_digit_number_gets_a_400_page_naming_it(served):
     url, log_path = served
     response = fetch(url, f"/?vox={HUGE}&view=memory")
@@ -183,98 +191,26 @@ def test_the_access_log_cuts_overlong_addresses(served):
 
 # --- fuzzing ----------------------------------------------------------------------------------------
 
-#: Paths the server answers; "/" (the page, ~0.5 s per session) last so hypothesis reaches it least.
-PATHS = ["/healthz", "/ws", "/metadata", "/autoload.js", "/static/js/bokeh.min.js", "/static/../../etc",
-         "/favicon.ico", "/login", "/logout", "/nowhere", "/"]
-_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
-_percent_soup = st.lists(st.integers(0, 255), max_size=30).map(lambda bs: "".join(f"%{b:02X}" for b in bs))
-#: Values a hand-edited link might hold: numbers in any notation, words, brackets, unicode.
-_odd_values = st.one_of(
-    st.integers(-10**6, 10**6).map(str), st.floats(allow_nan=True).map(repr), _text.map(quote),
-    st.sampled_from(["[[[", "{", "[1,2", "{'a': (", "true", "1e999", "-0", "0x10", "²", "١٢٣"]).map(quote))
-_values = st.one_of(_odd_values, st.integers(4300, 20_000).map(lambda n: "9" * n), _percent_soup)
-_pairs = st.lists(st.tuples(st.one_of(st.sampled_from(list(URL_KEYS)), _text.map(quote)), _values),
-                  max_size=6).map(lambda pairs: "&".join(f"{k}={v}" for k, v in pairs))
-_raw = st.text(st.characters(min_codepoint=33, max_codepoint=126), max_size=200)
-queries = st.one_of(st.just(""), _pairs, _raw, _percent_soup,
-                    st.integers(4300, 30_000).map(lambda n: "vox=" + "9" * n))
-paths = st.one_of(st.sampled_from(PATHS), _raw.map(lambda s: "/" + s),
-                  st.lists(_text, max_size=4).map(lambda parts: "/" + "/".join(quote(p) for p in parts)),
-                  st.integers(1000, 70_000).map(lambda n: "/" + "a" * n))
-_token = st.text(string.ascii_letters + string.digits + "-_", min_size=1, max_size=20)
-_header_value = st.one_of(st.text(st.characters(min_codepoint=32, max_codepoint=255), max_size=60),
-                          _text, st.integers(1000, 80_000).map(lambda n: "x" * n))
-_random_headers = st.lists(st.one_of(
-    st.tuples(_token.filter(lambda name: name.lower() not in
-                            ("content-length", "transfer-encoding", "expect", "connection", "upgrade")),
-              _header_value),
-    st.tuples(st.sampled_from(["Host", "Cookie", "Origin", "Referer", "Accept-Language", "X-Forwarded-For"]),
-              _header_value),
-    st.just(("Upgrade", "websocket"))), max_size=5)
-#: Bokeh-like tokens: base64 of JSON objects with Bokeh's keys (or not) and values of any type.
-_any_json = st.one_of(st.integers(), st.floats(), st.booleans(), _text, st.none(), st.lists(st.integers()))
-_session_ids = st.text(string.ascii_letters, min_size=1, max_size=300)
-_expiries = st.floats(time.time() - 10, time.time() + 10**6)
-_payloads = st.one_of(
-    st.fixed_dictionaries({"session_id": _session_ids, "session_expiry": _expiries}),  # Bokeh can use it
-    st.fixed_dictionaries({}, optional={"session_id": st.one_of(_session_ids, _any_json),
-                                        "session_expiry": st.one_of(_expiries, _any_json),
-                                        "__bk__zlib_": _any_json, "x": _any_json}))
-_tokens = _payloads.map(lambda payload: base64.urlsafe_b64encode(json.dumps(payload).encode()).decode())
-_HANDSHAKE = [("Connection", "Upgrade"), ("Upgrade", "websocket"), ("Sec-WebSocket-Version", "13"),
-              ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")]
-_websocket_handshake = st.one_of(_header_value, _tokens.map(lambda token: f"bokeh, {token}")).map(
-    lambda protocols: [*_HANDSHAKE, ("Sec-WebSocket-Protocol", protocols)])
-headers = st.one_of(_random_headers,
-                    st.tuples(_websocket_handshake, _random_headers).map(lambda pair: pair[0] + pair[1]))
-methods = st.sampled_from(["GET", "HEAD", "POST", "OPTIONS", "DELETE", "PUT", "FOO", "GET"])
-
-
-def raw_request(method, target, header_pairs):
-    """The bytes of one HTTP/1.1 request (no body), UTF-8 where the text is not ASCII; Host and
-    ``Connection: close`` unless ``header_pairs`` say otherwise."""
-    names = {name.lower() for name, _ in header_pairs}
-    lines = [f"{method} {target} HTTP/1.1", *(f"{name}: {value}" for name, value in header_pairs),
-             *(["Host: localhost"] if "host" not in names else []),
-             *(["Connection: close"] if "connection" not in names else [])]
-    return ("\r\n".join([*lines, "", ""])).encode("utf-8")
-
-
-FUZZ = settings(deadline=None,
-                suppress_health_check=[HealthCheck.too_slow])
-
-
-def assert_no_fault(served, request, shown):
-    """Send ``request``; no 5xx, nothing in the log about a fault while it was answered."""
-    url, log_path = served
-    before = len(log_path.read_text())
-    status = raw_status(url, request)
-    assert status is None or status < 500, (status, shown[:300])
-    news = log_path.read_text()[before:]
-    assert "Traceback" not in news, news[:3000]
-    assert "ERROR" not in news, news[:3000]
-
-
 @settings(FUZZ, max_examples=150)
-@given(method=methods, path=paths, query=queries, header_pairs=headers)
+@given(method=methods, path=paths(), query=queries, header_pairs=headers)
 def test_no_request_gets_a_5xx_or_a_traceback(served, method, path, query, header_pairs):
     target = path + (f"?{query}" if query else "")
-    assert_no_fault(served, raw_request(method, target, header_pairs), target)
+    assert_no_fault(*served, raw_request(method, target, header_pairs), target)
 
 
 @settings(FUZZ, max_examples=60)  # about half pass the edge and build a session (~0.4 s each)
 @given(query=queries, header_pairs=headers)
 def test_no_page_request_gets_a_5xx_or_a_traceback(served, query, header_pairs):
     target = f"/?{query}"
-    assert_no_fault(served, raw_request("GET", target, header_pairs), target)
+    assert_no_fault(*served, raw_request("GET", target, header_pairs), target)
 
 
 @settings(FUZZ, max_examples=40)  # a token Bokeh can use opens a session (~0.4 s)
-@given(protocols=st.one_of(_header_value, _tokens.map(lambda token: f"bokeh, {token}")))
+@given(protocols=st.one_of(header_values, tokens.map(lambda token: f"bokeh, {token}")))
 def test_no_websocket_handshake_gets_a_5xx_or_a_traceback(served, protocols):
     own_page = ("Origin", f"http://localhost:{urlsplit(served[0]).port}")
-    request = raw_request("GET", "/ws", [*_HANDSHAKE, ("Sec-WebSocket-Protocol", protocols), own_page])
-    assert_no_fault(served, request, protocols)
+    request = raw_request("GET", "/ws", [*HANDSHAKE, ("Sec-WebSocket-Protocol", protocols), own_page])
+    assert_no_fault(*served, request, protocols)
 
 
 def test_and_none_after_the_fuzzing_either(served):
