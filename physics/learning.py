@@ -37,7 +37,9 @@ heads for the unregularised one.  With k0 = 100 s / 0.1 s = 1000, the grid's rat
 [0.1, 0.0333, 0.01, 0.0033, 0.001]
 
 The run is a :class:`LearningRun` that the dashboard advances a chunk of steps at a time; :func:`train`
-runs it to the end.
+runs it to the end.  What it records goes into a :class:`RunRecord` (per step, before pricing), which
+can be copied in chunks to another process and priced there with :func:`unit_energies`; its
+:class:`RunInfo` says what the run is (rates, word sizes, level spacing) without its memories.
 """
 
 import functools
@@ -385,6 +387,142 @@ class LearningHistory(NamedTuple):
     weights: dict  #: name -> weights after each step, shape (steps_done, d + 1)
 
 
+class RunRecord:
+    """Per-step records of a run before pricing, in arrays allocated for the whole run and filled in
+    order (``steps`` rows so far), for each memory name: test ``loss`` [nats] and ``accuracy`` [-],
+    cumulative ``writes`` (words written, or pulses applied) and ``tunneling`` energy [J], and the
+    ``weights`` after each step; and the FN-DAM array's cumulative ``counts`` (:data:`COUNTS`).
+
+    A record of rows ``start + 1 .. start + steps`` of a run (:meth:`chunk`) is small and can be sent to
+    another process, whose record of the same run takes it with :meth:`put`: a run computed in one
+    process is shown in another, step by step.
+
+    Parameters
+    ----------
+    names : tuple of str
+        Memory names.
+    n_steps : int
+        Rows to allocate (the run's steps, or a chunk's).
+    n_weights : int
+        Weights per memory (features and bias).
+    start : int
+        Steps of the run before the first row (0 for a whole run).
+    """
+
+    COUNTS = ("requests", "pulses", "clipped", "dropped")
+
+    def __init__(self, names, n_steps, n_weights, start=0):
+        self.names, self.start, self.steps = tuple(names), start, 0
+        self.loss = {name: np.zeros(n_steps) for name in self.names}
+        self.accuracy = {name: np.zeros(n_steps) for name in self.names}
+        self.writes = {name: np.zeros(n_steps, dtype=np.int64) for name in self.names}
+        self.tunneling = {name: np.zeros(n_steps) for name in self.names}
+        self.weights = {name: np.zeros((n_steps, n_weights)) for name in self.names}
+        self.counts = np.zeros((n_steps, len(self.COUNTS)), dtype=np.int64)
+
+    @property
+    def end(self):
+        """The run's step count up to which this record is filled."""
+        return self.start + self.steps
+
+    def _fields(self):
+        return (self.loss, self.accuracy, self.writes, self.tunneling, self.weights)
+
+    def chunk(self, since, until):
+        """A copy of steps ``since + 1 .. until`` (``since`` < ``until`` <= :attr:`end`) as a record
+        of its own (``start`` = ``since``)."""
+        since = int(check_range("since", since, self.start, self.end))
+        until = int(check_range("until", until, since, self.end))
+        rows = slice(since - self.start, until - self.start)
+        out = RunRecord(self.names, 0, 0, start=since)
+        for mine, theirs in zip(self._fields(), out._fields(), strict=True):
+            theirs.update({name: array[rows].copy() for name, array in mine.items()})
+        out.counts, out.steps = self.counts[rows].copy(), until - since
+        return out
+
+    def put(self, chunk):
+        """Write the rows of ``chunk`` (a :meth:`chunk` of the same run) into this record; it must
+        start at or before :attr:`end` (records fill in order) and fit in the run."""
+        check_range("chunk.start", chunk.start, self.start, self.end)
+        check_range("chunk end", chunk.end, chunk.start, self.start + self.counts.shape[0])
+        rows = slice(chunk.start - self.start, chunk.end - self.start)
+        for mine, theirs in zip(self._fields(), chunk._fields(), strict=True):
+            for name in self.names:
+                mine[name][rows] = theirs[name]
+        self.counts[rows] = chunk.counts
+        self.steps = max(self.steps, chunk.end - self.start)
+
+    def history(self, units, since=0, until=None):
+        """Steps ``since + 1 .. until`` (default: all recorded) as a :class:`LearningHistory`, priced
+        with ``units`` (:func:`unit_energies`).
+
+        Energy is cumulative: writes x energy per write + reads x energy per read (one read of each
+        weight per step) + tunneling (FN-DAM).  The arrays are views of the record (read them, do not
+        change them).
+        """
+        until = self.end if until is None else int(check_range("until", until, self.start, self.end))
+        since = int(check_range("since", since, self.start, until))
+        rows = slice(since - self.start, until - self.start)
+        step = np.arange(since + 1, until + 1)
+        n = next(iter(self.weights.values())).shape[1]
+        energy = {name: self.writes[name][rows] * units[name][0] + step * n * units[name][1]
+                  + self.tunneling[name][rows] for name in self.names}
+        loss, accuracy, _, _, weights = ({name: array[rows] for name, array in field.items()}
+                                         for field in self._fields())
+        return LearningHistory(step, loss, accuracy, energy, weights)
+
+    def fndam_counts(self, step):
+        """The FN-DAM array's counts (:data:`COUNTS`) after ``step`` steps (all 0 at step 0)."""
+        step = int(check_range("step", step, self.start, self.end))
+        values = self.counts[step - self.start - 1] if step > self.start else np.zeros(len(self.COUNTS))
+        return {key: int(v) for key, v in zip(self.COUNTS, values, strict=True)}
+
+
+class RunInfo(NamedTuple):
+    """What a :class:`LearningRun` is, without its data, memories or records: small enough to send to
+    another process with its :class:`RunRecord` chunks."""
+
+    names: tuple  #: memory names
+    learning_rates: dict  #: name -> eta0 used [-]
+    searches: dict  #: name -> RateSearch of the memories whose rate was searched
+    word_bits: dict  #: name -> bits of one word, None for the FN-DAM array (it is priced per pulse)
+    level_steps: dict  #: static memory name -> spacing of its levels [weight units]
+    read_sigma: float  #: rms read noise of a static memory [weight units]
+    weight_range: float  #: range +-weight_range of the static memories [-]
+    step_seconds: float  #: time between steps [s]
+    n_weights: int  #: weights per memory (features and bias)
+
+
+def unit_energies(word_bits, device, params, pricing):
+    """Name -> (energy per write, energy per read) [J] of each memory of a run.
+
+    A write is one word changed (float: 32 bits, static: b bits, at the baseline's energy per bit,
+    :func:`physics.energy.baseline_update_energy`) or one FN-DAM pulse (its drive; the tunneled charge
+    is counted pulse by pulse by the array).  A read is one word at the baseline, or one ADC conversion
+    of the FN-DAM weight (:func:`physics.energy.update_energy_parts`); 0 when reads are not charged.
+
+    Parameters
+    ----------
+    word_bits : dict
+        Name -> bits of one word, None for the FN-DAM array (:attr:`RunInfo.word_bits`).
+    device : FNDAMDevice
+    params : SynapseParameters
+        The array's pulse, start age and ADC (its ``adc_bits``, else ``pricing.read_bits``).
+    pricing : Pricing
+    """
+    bits = params.adc_bits or pricing.read_bits
+    parts = update_energy_parts(device, params.pulse_amplitude, params.reference_pulse_width,
+                                params.start_age, bits, pricing.adc_fom, pricing.drive)
+    out = {}
+    for name, word in word_bits.items():
+        if word is None:
+            out[name] = (float(parts.drive), float(parts.readout) if pricing.count_reads else 0.0)
+        else:
+            energy = float(baseline_update_energy(pricing.baseline, bits_per_update=word))
+            out[name] = (energy, energy if pricing.count_reads else 0.0)
+    return out
+
+
 class LearningRun:
     """Online logistic regression with float, FN-DAM and static memories, advanced in chunks.
 
@@ -483,8 +621,7 @@ class LearningRun:
         self.memories = {name: _new_memory(spec, (n,), self.seed)
                          for name, spec in self.memory_specs().items()}
         self.steps_done = 0
-        self._records = {name: {key: [] for key in ("loss", "accuracy", "writes", "tunneling", "weights")}
-                         for name in self.names}
+        self.record = RunRecord(self.names, self.n_steps, n)
         self._writes = dict.fromkeys(self.names, 0)
         self._tunneling = dict.fromkeys(self.names, 0.0)
 
@@ -510,45 +647,38 @@ class LearningRun:
                 writes, tunneling = memory.write(-self.learning_rates[name] * (_sigmoid(x @ w) - y) * x, k)
                 self._writes[name] += int(writes)
                 self._tunneling[name] += tunneling
-                self._record(name, memory.read())
+                self._record(k, name, memory.read())
+            counts = self.fndam_counts()
+            self.record.counts[k] = [counts[key] for key in RunRecord.COUNTS]
             self.steps_done += 1
+            self.record.steps = self.steps_done
         return todo
 
-    def _record(self, name, w):
-        loss, accuracy = _loss_and_accuracy(w, self.task.x_test, self.task.y_test)
-        rec = self._records[name]
-        rec["loss"].append(loss)
-        rec["accuracy"].append(accuracy)
-        rec["writes"].append(self._writes[name])
-        rec["tunneling"].append(self._tunneling[name])
-        rec["weights"].append(np.array(w))
+    def _record(self, k, name, w):
+        rec = self.record
+        rec.loss[name][k], rec.accuracy[name][k] = _loss_and_accuracy(w, self.task.x_test, self.task.y_test)
+        rec.writes[name][k] = self._writes[name]
+        rec.tunneling[name][k] = self._tunneling[name]
+        rec.weights[name][k] = w
 
     def reprice(self, pricing):
         """Price the run with another :class:`Pricing` (the learning itself does not change)."""
         self.pricing = pricing.checked()
 
-    def unit_energies(self):
-        """Name -> (energy per write, energy per read) [J] at the run's pricing.
+    def word_bits(self):
+        """Name -> bits of one word of each memory (None for the FN-DAM array, priced per pulse)."""
+        return {name: None if name == "fndam" else memory.bits for name, memory in self.memories.items()}
 
-        A write is one word changed (float: 32 bits, static: b bits, at the baseline's energy per bit,
-        :func:`physics.energy.baseline_update_energy`) or one FN-DAM pulse (its drive; the tunneled
-        charge is counted pulse by pulse by the array).  A read is one word at the baseline, or one ADC
-        conversion of the FN-DAM weight (:func:`physics.energy.update_energy_parts`); 0 when reads are
-        not charged.
-        """
-        p = self.pricing
-        bits = self.params.adc_bits or p.read_bits
-        params = self.params
-        parts = update_energy_parts(self.device, params.pulse_amplitude, params.reference_pulse_width,
-                                    params.start_age, bits, p.adc_fom, p.drive)
-        out = {}
-        for name, memory in self.memories.items():
-            if name == "fndam":
-                out[name] = (float(parts.drive), float(parts.readout) if p.count_reads else 0.0)
-            else:
-                word = float(baseline_update_energy(p.baseline, bits_per_update=memory.bits))
-                out[name] = (word, word if p.count_reads else 0.0)
-        return out
+    def unit_energies(self):
+        """Name -> (energy per write, energy per read) [J] at the run's pricing (:func:`unit_energies`)."""
+        return unit_energies(self.word_bits(), self.device, self.params, self.pricing)
+
+    def info(self):
+        """The run's :class:`RunInfo`: what it is, without its data, memories or records."""
+        levels = {name: memory.step for name, memory in self.memories.items()
+                  if isinstance(memory, _StaticMemory)}
+        return RunInfo(self.names, dict(self.learning_rates), dict(self.searches), self.word_bits(), levels,
+                       self.read_sigma, self.weight_range, self.step_seconds, self.task.x_train.shape[1])
 
     def fndam_counts(self):
         """Updates of the FN-DAM array so far: nonzero ``requests``, ``pulses`` applied, and ``clipped``
@@ -558,10 +688,8 @@ class LearningRun:
                 "clipped": memory.array.clipped, "dropped": memory.array.dropped}
 
     def history(self, since=0):
-        """Records of steps ``since + 1`` to ``steps_done`` as a :class:`LearningHistory` of arrays.
-
-        Energy is cumulative, at the run's current pricing: writes x energy per write + reads x energy
-        per read (one read of each weight per step) + tunneling (FN-DAM).
+        """Records of steps ``since + 1`` to ``steps_done`` as a :class:`LearningHistory` of arrays
+        (:meth:`RunRecord.history` at the run's current pricing).
 
         Parameters
         ----------
@@ -569,18 +697,7 @@ class LearningRun:
             Number of steps already fetched, in [0, steps_done]; 0 returns everything (a streaming UI
             passes what it has, and gets only the new steps).
         """
-        since = int(check_range("since", since, 0, self.steps_done))
-        step = np.arange(since + 1, self.steps_done + 1)
-        n = self.task.x_train.shape[1]
-        units = self.unit_energies()
-
-        def field(key):
-            return {name: np.array(self._records[name][key][since:]) for name in self.names}
-
-        writes, tunneling = field("writes"), field("tunneling")
-        energy = {name: writes[name] * units[name][0] + step * n * units[name][1] + tunneling[name]
-                  for name in self.names}
-        return LearningHistory(step, field("loss"), field("accuracy"), energy, field("weights"))
+        return self.record.history(self.unit_energies(), since)
 
 
 def train(task="2d", n_steps=2000, **kwargs):

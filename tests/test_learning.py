@@ -1,6 +1,7 @@
 """Online learning with float SGD, the FN-DAM synapse array and static fixed-point memories."""
 
 import math
+import pickle
 
 import numpy as np
 import pytest
@@ -8,7 +9,16 @@ import pytest
 from physics import learning
 from physics.energy import BASELINES, update_energy_parts
 from physics.fndam import FNDAMDevice
-from physics.learning import RATE_GRID, LearningRun, Pricing, make_task, search_learning_rate, train
+from physics.learning import (
+    RATE_GRID,
+    LearningRun,
+    Pricing,
+    RunRecord,
+    make_task,
+    search_learning_rate,
+    train,
+    unit_energies,
+)
 from physics.synapse import SynapseParameters
 
 #: Steps per task: one pass over freshly generated samples (64-D needs more samples to converge).
@@ -117,6 +127,36 @@ def test_chunked_advance_equals_one_run():
         np.testing.assert_array_equal(np.concatenate([c.loss[name] for c in chunks]), one.loss[name])
 
 
+def test_a_record_sent_in_chunks_shows_the_same_run_elsewhere():
+    # What the dashboard's training worker does: the run advances in one process, pickled chunks of its
+    # record fill a record in another, which is priced and read there.
+    run = LearningRun("2d", 120, seed=6)
+    info = run.info()
+    copy, counts = RunRecord(info.names, run.n_steps, info.n_weights), {}
+    while not run.done:
+        since = run.steps_done
+        run.advance(50)
+        copy.put(pickle.loads(pickle.dumps(run.record.chunk(since, run.steps_done))))
+        counts[run.steps_done] = run.fndam_counts()
+    assert copy.end == 120
+    here = copy.history(unit_energies(info.word_bits, run.device, run.params, run.pricing))
+    there = run.history()
+    np.testing.assert_array_equal(here.step, there.step)
+    for field in ("loss", "accuracy", "energy", "weights"):
+        for name in info.names:
+            np.testing.assert_array_equal(getattr(here, field)[name], getattr(there, field)[name])
+    part = copy.history(unit_energies(info.word_bits, run.device, run.params, run.pricing), 50, 100)
+    np.testing.assert_array_equal(part.step, np.arange(51, 101))
+    np.testing.assert_array_equal(part.energy["float"], there.energy["float"][50:100])
+    assert {step: copy.fndam_counts(step) for step in counts} == counts
+    assert copy.fndam_counts(0) == dict.fromkeys(RunRecord.COUNTS, 0)
+    assert counts[120]["pulses"] > 0
+    assert info.level_steps["static-4bit"] == run.memories["static-4bit"].step
+    assert info.learning_rates == run.learning_rates
+    with pytest.raises(ValueError, match=r"^chunk.start must be"):  # a gap: records fill in order
+        RunRecord(info.names, 120, info.n_weights).put(run.record.chunk(50, 100))
+
+
 def test_reset_replays_the_same_run():
     run = LearningRun("64d", 50, seed=2)
     run.advance(50)
@@ -222,13 +262,16 @@ class _Recorder:
     """Wraps a memory and keeps every request written to it."""
 
     def __init__(self, memory):
-        self.memory, self.requests = memory, []
+        self.memory, self.written = memory, []
+
+    def __getattr__(self, name):  # the wrapped memory's counters and array (the run records them)
+        return getattr(self.memory, name)
 
     def read(self):
         return self.memory.read()
 
     def write(self, request, k):
-        self.requests.append(np.array(request))
+        self.written.append(np.array(request))
         return self.memory.write(request, k)
 
 
@@ -239,7 +282,7 @@ def test_every_memory_sees_the_same_samples_in_the_same_order():
     run.memories = {name: _Recorder(memory) for name, memory in run.memories.items()}
     run.advance(60)
     for name, recorder in run.memories.items():
-        requests = np.array(recorder.requests)
+        requests = np.array(recorder.written)
         assert requests.shape == (60, 65)
         scale = requests[:, -1:]  # the bias feature is 1: the request's last entry is its scale
         np.testing.assert_allclose(requests, scale * run.task.x_train, rtol=1e-12, atol=1e-15,

@@ -1,8 +1,12 @@
 """View 4 state (synapse learning) without a browser."""
 
+import time
+from concurrent.futures import Future
+
 import numpy as np
 import pytest
 
+from dashboard.state import runs
 from dashboard.state.energy import EnergyState
 from dashboard.state.learning import LABELS, LearningState
 from dashboard.state.memory import MemoryState
@@ -146,24 +150,134 @@ def test_clock_counts_reach_the_summary():
     assert counts["clipped"] > 0
 
 
-def test_controls_of_other_views_build_no_learning_run_until_learning_is_read(monkeypatch):
+def counting_runs(monkeypatch):
+    """Start with no recording or live run in this process; return the list that gets one entry per
+    chunk of a run computed (by :func:`dashboard.state.runs.compute`)."""
+    runs.forget()
+    computed, real = [], runs.compute
+    monkeypatch.setattr(runs, "compute", lambda spec, since, until: computed.append((spec, since, until))
+                        or real(spec, since, until))
+    return computed
+
+
+def test_controls_of_other_views_compute_no_learning_run_until_learning_is_read(monkeypatch):
     # A run's rate search costs ~0.2 s: a device or memory change must not pay it for a hidden view.
-    from dashboard.state import learning as learning_state
     from dashboard.state.session import SessionState
 
-    built = []
-    real = learning_state.learning.LearningRun
-    monkeypatch.setattr(learning_state.learning, "LearningRun",
-                        lambda *a, **k: built.append(1) or real(*a, **k))
+    computed = counting_runs(monkeypatch)
     session = SessionState()
     session.device.oxide_voltage = 11.0
     session.memory.capacitance_fF = 50.0
     session.reset()
-    assert built == []
-    assert session.learning.run.device == session.memory.element()  # read: built once, for this element
+    assert computed == []
+    assert session.learning.run.device == session.memory.element()  # its parameters: still nothing run
+    assert computed == []
     session.learning.advance(10)
-    assert built == [1]
+    assert [c[1:] for c in computed] == [(0, 10)]
     session.memory.capacitance_fF = 60.0  # the element changed under a run that exists: restart
     assert session.learning.steps_done == 0
-    assert session.learning.run.device.capacitance == pytest.approx(60e-15)
-    assert built == [1, 1]
+    session.learning.advance(10)
+    assert computed[-1][0].device.capacitance == pytest.approx(60e-15)
+    assert len(computed) == 2
+
+
+def test_sessions_with_the_same_parameters_share_one_computed_run(monkeypatch):
+    computed = counting_runs(monkeypatch)
+    first, second = LearningState(n_steps=300), LearningState(n_steps=300)
+    first.advance(300)
+    assert second.advance(200) == 200
+    second.reset()  # a replay from step 0: shown again, not computed again
+    assert second.advance(300) == 300
+    assert len(computed) == 1
+    for name in LABELS:
+        np.testing.assert_array_equal(second.curves()[name]["loss"], first.curves()[name]["loss"])
+    assert second.summary()["fndam_counts"] == first.summary()["fndam_counts"]
+    assert second.curves(since=250)["fndam"]["step"].tolist() == list(range(251, 301))
+
+
+class ManualExecutor:
+    """An executor that runs what was submitted only when the test says so (a worker process, later)."""
+
+    def __init__(self):
+        self.jobs = []
+
+    def submit(self, fn, *args):
+        self.jobs.append((Future(), fn, args))
+        return self.jobs[-1][0]
+
+    def requests(self):
+        """(since, until) of each job not run yet."""
+        return [args[1:] for future, _, args in self.jobs if not future.done()]
+
+    def run_all(self):
+        for future, fn, args in self.jobs:
+            if future.set_running_or_notify_cancel():
+                future.set_result(fn(*args))
+        self.jobs = []
+
+
+def test_with_an_executor_nothing_waits_and_the_steps_show_once_computed():
+    runs.forget()
+    executor = ManualExecutor()
+    state = LearningState(n_steps=1200)
+    state.executor = executor
+    announced = []
+    state.param.watch(lambda event: announced.append(event.new), "steps_done")
+    assert not state.ready()  # the rates are asked for, not searched here
+    assert executor.requests() == [(0, 0)]
+    assert state.poll()  # still awaited
+    executor.run_all()
+    assert not state.poll()  # they came, and the step count is announced for the summary to show them
+    assert announced == [0]
+    assert state.ready()
+    assert state.advance() is None  # asked for: a chunk reaching well past the tick
+    assert state.steps_done == 0
+    assert executor.requests() == [(0, 100 + runs.CHUNK_STEPS)]
+    assert state.advance() is None  # asked once, not again
+    assert len(executor.requests()) == 1
+    executor.run_all()
+    assert [state.advance() for _ in range(3)] == [100, 100, 100]
+    assert executor.requests() == []  # 600 recorded: at least half a chunk ahead of step 300
+    assert state.advance() == 100  # shown at once; fewer than half a chunk ahead of 400: more asked for
+    assert executor.requests() == [(600, 600 + runs.CHUNK_STEPS)]
+    executor.run_all()
+    here = LearningState(n_steps=1200)  # computed here: the same run
+    here.advance(400)
+    for name in LABELS:
+        np.testing.assert_array_equal(state.curves()[name]["accuracy"], here.curves()[name]["accuracy"])
+    assert state.summary()["fndam_counts"] == here.summary()["fndam_counts"]
+
+
+def test_work_nobody_waits_for_any_more_is_cancelled():
+    runs.forget()
+    executor = ManualExecutor()
+    first, second = LearningState(n_steps=1000), LearningState(n_steps=1000)
+    for state in (first, second):
+        state.executor = executor
+        assert state.advance() is None
+    (job,) = executor.jobs  # one request for both
+    first.stop()
+    assert not job[0].cancelled()  # the second session still waits for it
+    second.reset()  # a reset (or a pause, or a closed page) stops waiting too
+    assert job[0].cancelled()
+    assert first.advance() is None  # asked for again when wanted again
+    executor.run_all()
+    assert first.advance() == 100
+
+
+def test_a_worker_process_computes_the_run_shown_here():
+    # The server's pool: one spawned worker process; what it computes is what this process would.
+    runs.forget()
+    state, here = LearningState(n_steps=400, seed=3), LearningState(n_steps=400, seed=3)
+    state.executor = runs.process_pool()
+    deadline = time.monotonic() + 60
+    while state.steps_done < 400 and time.monotonic() < deadline:
+        if state.advance(200) is None:
+            time.sleep(0.05)
+    assert state.steps_done == 400
+    runs.forget()  # the run shown here is computed in this process afresh
+    here.advance(400)
+    for name in LABELS:
+        np.testing.assert_array_equal(state.weight_traces()["fndam"]["w"], here.weight_traces()["fndam"]["w"])
+        np.testing.assert_array_equal(state.curves()[name]["energy"], here.curves()[name]["energy"])
+    assert state.summary()["memories"] == here.summary()["memories"]

@@ -1,14 +1,17 @@
 """View 4: a synapse array learning online, beside float SGD and fixed-precision memories, compared
 fairly (docs/science.md section 4).
 
-Wraps :class:`physics.learning.LearningRun`, which the view advances a chunk of steps at a time (play,
-pause, step, reset); changing any parameter starts a fresh run.  The FN-DAM element is the session's
-(:meth:`dashboard.state.memory.MemoryState.element`: oxide, voltage, temperature, area, capacitance),
-so changing the device restarts the run too.  Mismatch, readout noise, ADC resolution and the pulse clock
-are the array's :class:`physics.synapse.SynapseParameters` (illustrative defaults).  Every memory's
-learning rate comes from the same search (:func:`physics.learning.search_learning_rate`, cached), and
-update energy is priced on the energy view's basis (its baseline, reads, drive and ADC figure of merit):
-changing those reprices the run without restarting it.
+Shows a :class:`physics.learning.LearningRun` a chunk of steps at a time (play, pause, step, reset)
+through a :class:`dashboard.state.runs.Playback`: the run is computed once per process for every session
+with the same parameters, here (tests, notebooks) or by an executor that keeps the work off the server's
+event loop (:attr:`LearningState.executor`); changing any parameter starts a fresh run. The FN-DAM
+element is the session's (:meth:`dashboard.state.memory.MemoryState.element`: oxide, voltage,
+temperature, area, capacitance), so changing the device restarts the run too. Mismatch, readout noise,
+ADC resolution and the pulse clock are the array's :class:`physics.synapse.SynapseParameters`
+(illustrative defaults). Every memory's learning rate comes from the same search
+(:func:`physics.learning.search_learning_rate`, cached), and update energy is priced on the energy
+view's basis (its baseline, reads, drive and ADC figure of merit): changing those reprices the run
+without restarting it.
 """
 
 import dataclasses
@@ -16,6 +19,7 @@ import dataclasses
 import numpy as np
 import param
 
+from dashboard.state import runs
 from dashboard.state.energy import DRIVES, EnergyState
 from dashboard.state.memory import MemoryState
 from physics import fndam, learning, synapse
@@ -32,8 +36,14 @@ SMOOTHING = 25
 
 
 class LearningState(param.Parameterized):
-    """One online-learning run; the run object is rebuilt whenever a parameter of the run or of the
-    session's element changes."""
+    """One online-learning run, shown up to ``steps_done``; a new run whenever a parameter of the run
+    or of the session's element changes.
+
+    ``executor`` (a ``concurrent.futures`` executor, None by default) computes the run: None computes
+    here, and :meth:`advance` returns once the steps are shown; with one (the server's process pool),
+    :meth:`advance` and :meth:`ready` return at once and say whether the steps (or the run's rates) are
+    here yet, and :meth:`poll` announces the rates when they come.
+    """
 
     memory = param.ClassSelector(class_=MemoryState, constant=True,
                                  doc="The session's FN-DAM element (oxide, voltage, temperature, area, "
@@ -96,29 +106,52 @@ class LearningState(param.Parameterized):
     def __init__(self, memory=None, energy=None, **params):
         memory = memory or MemoryState()
         super().__init__(memory=memory, energy=energy or EnergyState(memory), **params)
+        self.executor = None
         self._run = None
-        self._history, self._history_key = None, None
+        self._awaiting_rates = False
         self.reset()
 
     @property
     def run(self):
-        """The :class:`physics.learning.LearningRun`, built on first use after a reset: a device or
-        memory change costs nothing here until something looks at learning (the run's rate search takes
-        ~0.2 s, which every control of every other view would otherwise pay)."""
+        """This session's :class:`dashboard.state.runs.Playback` of the run, made on first use after a
+        reset: a device or memory change costs nothing here until something looks at learning.  Nothing
+        is computed until asked for (:meth:`ready`, :meth:`advance`)."""
         if self._run is None:
-            self._run = learning.LearningRun(
-                self.task, self.n_steps, params=self.synapse_parameters(), device=self.memory.element(),
-                static_rounding=self.static_rounding, static_read_noise=self.static_read_noise,
-                pricing=self.pricing(), seed=self.seed)
+            self._run = runs.Playback(runs.recording(self.spec()), self.pricing())
         return self._run
 
-    def history(self):
-        """The run's :class:`physics.learning.LearningHistory`, rebuilt only when steps were run (every
-        plot and the summary read it after each chunk)."""
-        key = (self.run.steps_done, self.run.pricing)
-        if self._history_key != key:
-            self._history, self._history_key = self.run.history(), key
-        return self._history
+    def spec(self):
+        """The :class:`dashboard.state.runs.RunSpec` of the run these parameters and the session's
+        element define."""
+        return runs.RunSpec(self.task, self.n_steps, self.memory.element(), self.synapse_parameters(),
+                            self.static_rounding, self.static_read_noise, self.seed)
+
+    def ready(self):
+        """True once the run's learning rates are searched (its summary can be shown).  Without an
+        executor they are searched here; with one they are asked for and this is False until they come
+        (:meth:`poll` announces them)."""
+        ready = self.run.prepare(self.executor)
+        self._awaiting_rates = not ready
+        return ready
+
+    def poll(self):
+        """Take what the executor computed meanwhile; announce ``steps_done`` once the rates that
+        :meth:`ready` asked for have come.  Return True while they are still awaited."""
+        if self._awaiting_rates and self.run.prepare(self.executor):
+            self._awaiting_rates = False
+            self.param.trigger("steps_done")
+        return self._awaiting_rates
+
+    def _searched(self):
+        """The run, once its rates are here (searched here without an executor); what the plots and the
+        summary read needs them."""
+        if not self.ready():
+            raise RuntimeError("the run's learning rates are still being searched; see ready()")
+        return self.run
+
+    def history(self, since=0):
+        """Steps ``since + 1 .. steps_done`` of the run as a :class:`physics.learning.LearningHistory`."""
+        return self._searched().history(since)
 
     def synapse_parameters(self):
         """The array's parameters from this state (others at their illustrative defaults)."""
@@ -140,11 +173,17 @@ class LearningState(param.Parameterized):
                    "pulse_min_width_us", "pulse_resolution_us", "static_rounding", "static_read_noise",
                    "seed", watch=True)
     def reset(self):
-        """Start a fresh run at step 0 with the current parameters and the session's element (built
-        when first read, see :attr:`run`)."""
+        """Start a fresh run at step 0 with the current parameters and the session's element (made when
+        first read, see :attr:`run`); the old one's pending work is released."""
+        self.stop()
         self._run = None
-        self._history_key = None  # a new run: nothing read from the old one is valid
         self._publish(0)
+
+    def stop(self):
+        """Stop waiting for the run's steps (pause, reset, a closed page): work asked for and not
+        started is cancelled unless another session waits for it."""
+        if self._run is not None:
+            self._run.stop()
 
     @param.depends("memory.param", "memory.device.param", watch=True)
     def _element_changed(self):
@@ -162,9 +201,11 @@ class LearningState(param.Parameterized):
             self.param.trigger("steps_done")
 
     def advance(self, steps=None):
-        """Run ``steps`` more steps (default ``steps_per_tick``); return how many ran (0 when done)."""
-        ran = self.run.advance(self.steps_per_tick if steps is None else steps)
-        self._publish()
+        """Show ``steps`` more steps (default ``steps_per_tick``); return how many (0 when done), or None
+        while the executor computes them (nothing changes: call again, e.g. on the next tick)."""
+        ran = self.run.advance(self.steps_per_tick if steps is None else steps, self.executor)
+        if ran is not None:
+            self._publish()
         return ran
 
     def _publish(self, steps=None):
@@ -187,25 +228,27 @@ class LearningState(param.Parameterized):
         """Fraction of the run done, in [0, 1]."""
         return self.run.steps_done / self.run.n_steps
 
-    def curves(self):
-        """Per memory: ``step``, test ``loss`` [nats], ``accuracy`` [-] and update ``energy`` [J]."""
-        hist = self.history()
+    def curves(self, since=0):
+        """Per memory: ``step``, test ``loss`` [nats], ``accuracy`` [-] and update ``energy`` [J], of
+        the steps after ``since``."""
+        hist = self.history(since)
         return {name: {"step": hist.step, "loss": hist.loss[name], "accuracy": hist.accuracy[name],
                        "energy": hist.energy[name]} for name in self.run.names}
 
-    def weight_traces(self):
-        """Weights against step for float SGD and FN-DAM: ``{name: {"step", "w": (steps, k)}}``."""
-        hist = self.history()
+    def weight_traces(self, since=0):
+        """Weights against step for float SGD and FN-DAM, of the steps after ``since``:
+        ``{name: {"step", "w": (steps, k)}}``."""
+        hist = self.history(since)
         keep = [*range(TRACED_WEIGHTS - 1), -1]  # the first weights and the bias
-        return {name: {"step": hist.step, "w": hist.weights[name][:, keep] if hist.step.size else
-                       np.empty((0, len(keep)))} for name in ("float", "fndam")}
+        return {name: {"step": hist.step, "w": hist.weights[name][:, keep]} for name in ("float", "fndam")}
 
-    def update_sizes(self):
+    def update_sizes(self, since=0):
         """Mean |dw| per step, smoothed over SMOOTHING steps, for float SGD and FN-DAM: ``dw`` and
         ``relative`` to the first (steps where nothing moved left out).
 
         Both shrink ~1/t: float SGD by its schedule, FN-DAM by the device physics (the same pulse
-        moves a wider barrier less), which is the self-annealing the paper describes.
+        moves a wider barrier less), which is the self-annealing the paper describes.  Steps up to
+        ``since`` are left out of the result (not of the smoothing).
         """
         hist = self.history()
         out = {}
@@ -217,7 +260,9 @@ class LearningState(param.Parameterized):
                 smooth = np.convolve(dw, np.ones(SMOOTHING) / SMOOTHING, mode="valid")
             moved = smooth > 0  # a log axis has no place for steps that moved nothing
             step, size = hist.step[SMOOTHING:][moved], smooth[moved]
-            out[name] = {"step": step, "dw": size, "relative": size / size[0] if size.size else size}
+            relative = size / size[0] if size.size else size
+            new = step > since
+            out[name] = {"step": step[new], "dw": size[new], "relative": relative[new]}
         return out
 
     def pulse_schedule(self):
@@ -227,7 +272,7 @@ class LearningState(param.Parameterized):
         start_age + step x step_seconds; ``float``: the float learner's k0 / (k0 + k).  Both fall as
         ~1/t with k0 = start_age / step_seconds: the physics supplies the learning-rate schedule.
         """
-        run = self.run
+        run = self._searched()
         steps = np.arange(run.n_steps + 1, dtype=float)
         ages = run.params.start_age + steps * run.step_seconds
         pulse = np.abs(fndam.pulse_update(ages, run.device, run.params.pulse_amplitude,
@@ -241,7 +286,7 @@ class LearningState(param.Parameterized):
         pulses, clipped, dropped), the pricing basis (with its baseline's ``baseline_J_per_bit``) with
         each memory's energy per write and per read [J], and how the static memories round and read
         (``weight_range``, the 4-bit memory's ``level_step_4bit`` and ``read_sigma``, in weight units)."""
-        curves = self.curves()
+        curves = self.curves(max(0, self.steps_done - 1))  # the last step only
         run = self.run
         units = run.unit_energies()
         last = {name: {"accuracy": float(c["accuracy"][-1]) if c["step"].size else float("nan"),
@@ -254,5 +299,5 @@ class LearningState(param.Parameterized):
                 "baseline_J_per_bit": BASELINES[run.pricing.baseline].energy_per_bit,
                 "static_rounding": run.static_rounding, "static_read_noise": run.static_read_noise,
                 "read_sigma": run.read_sigma, "weight_range": run.weight_range,
-                "level_step_4bit": run.memories["static-4bit"].step,
+                "level_step_4bit": run.info.level_steps["static-4bit"],
                 "reference_accuracy": learning.reference_accuracy(self.task, self.n_steps, self.seed)}

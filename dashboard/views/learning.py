@@ -1,10 +1,13 @@
 """View 4: a synapse array learning online, streamed as it runs (play, pause, step, reset).
 
-Training runs in short chunks from a per-session periodic callback, so the page stays responsive and
-shows progress; every plot redraws in place from the state's ``steps_done``, which the state also
-announces when the session's element (memory and device controls) or the energy basis changes.  The
-summary states the fair-comparison terms: each memory's searched learning rate, the pulse clock's
-clipped and dropped updates, and the pricing basis shared with the energy view.
+While it plays, a per-session periodic callback shows the next chunk of steps; when served, the steps
+are computed by the server's training worker process (:mod:`dashboard.state.runs`, once for every
+session with the same parameters) and a tick only takes what has arrived, so the event loop that serves
+every session never trains.  The plots are drawn once and then fed only the new points
+(:mod:`dashboard.views.streaming`); a new run (a reset, a parameter, the session's element) redraws
+them whole.  Pause, reset, a new parameter or a closed page stop the work asked for.  The summary
+states the fair-comparison terms: each memory's searched learning rate, the pulse clock's clipped and
+dropped updates, and the pricing basis shared with the energy view.
 """
 
 import holoviews as hv
@@ -12,126 +15,206 @@ import numpy as np
 import panel as pn
 import param
 
+from dashboard.state import runs
 from dashboard.state.learning import LABELS, TRACED_WEIGHTS
 from dashboard.views.download import to_csv
 from dashboard.views.layout import StateView
-from dashboard.views.plotting import PLOT_OPTS, batched, plot_pane
+from dashboard.views.plotting import PLOT_OPTS, batched
+from dashboard.views.streaming import StreamedCurves
 
 COLORS = {"float": "#333333", "fndam": "#1f5fa8", "static-4bit": "#e67e22", "static-6bit": "#c0392b",
           "static-8bit": "#8e44ad"}
-TICK_MS = 300  #: period of the training callback while playing [ms]: a redraw costs ~170 ms
+#: Period of the callback that shows the next chunk while playing, or waits for one to be computed [ms].
+TICK_MS = 300
 STEP_DIM = hv.Dimension("step", label="Training step")
+#: Weights drawn (the first ones, then the bias) and their colours.
+WEIGHT_NAMES = [f"w{i + 1}" for i in range(TRACED_WEIGHTS - 1)] + ["bias"]
+WEIGHT_COLORS = ("#1f5fa8", "#16a085", "#c0392b")
 
 
 class LearningView(StateView):
-    """Controls and four live plots: accuracy, loss, weights, and update size against step.
+    """Controls and four streamed plots: accuracy, loss, weights, and update size against step.
 
-    Every plot and the summary depend on ``steps_done`` alone: the state restarts its run (and
-    announces step 0) whenever a run parameter changes.
+    The plots and the summary follow ``steps_done``: the state restarts its run (and announces step 0)
+    whenever a run parameter changes, and announces the run's rates when they arrive.
     """
 
     def __init__(self, state, notice, **params):
         super().__init__(state, notice, **params)
-        self._callback = None
-        self.plots = {name: plot_pane(method) for name, method in (
-            ("accuracy", self.accuracy), ("loss", self.loss), ("weights", self.weights),
-            ("updates", self.update_sizes))}
+        doc = pn.state.curdoc
+        if doc is not None and doc.session_context is not None:  # served: train off the event loop
+            state.executor = runs.process_pool()
+            doc.on_session_destroyed(self._on_closed)
+        self._driver = None  # the periodic callback, while playing, stepping or waiting for the rates
+        self._stepping = False  # a Step whose steps are being computed
+        self._shown = (None, 0)  # the playback and step count the plots show
+        self.plots = self._make_plots()
         self.play = pn.widgets.Toggle(label="Play", color="primary", width=100)
         self.step = pn.widgets.Button(label="Step", width=80)
         self.reset = pn.widgets.Button(label="Reset", width=80)
         self.progress = pn.indicators.Progress(value=self._percent, max=100, sizing_mode="stretch_width",
                                                bar_color="primary")
         self.play.param.watch(self._on_play, "value")
-        self.step.on_click(lambda _: self._tick())
+        self.step.on_click(lambda _: self._on_step())
         self.reset.on_click(lambda _: self._on_reset())
-        self.layout([pn.Row(self.plots["accuracy"], self.plots["loss"], sizing_mode="stretch_width"),
-                     pn.Row(self.plots["weights"], self.plots["updates"], sizing_mode="stretch_width")],
+        state.param.watch(lambda _: self._draw(), "steps_done")
+        self._draw()
+        panes = {name: plot.pane for name, plot in self.plots.items()}
+        self.layout([pn.Row(panes["accuracy"], panes["loss"], sizing_mode="stretch_width"),
+                     pn.Row(panes["weights"], panes["updates"], sizing_mode="stretch_width")],
                     [("learning_curves.csv", self.curves_csv, "Download loss/accuracy (CSV)"),
                      ("weights.csv", self.weights_csv, "Download weights (CSV)")],
                     head=[pn.Row(self.play, self.step, self.reset), self.progress], summary_first=True)
 
     # --- running -------------------------------------------------------------------------------
     def _on_play(self, event):
-        if event.new and self.state.done:
-            self.state.reset()  # Play after the end starts again
-        if event.new and self._callback is None:
-            self._callback = pn.state.add_periodic_callback(self._tick, period=TICK_MS)
-        elif not event.new and self._callback is not None:
-            self._callback.stop()
-            self._callback = None
+        if event.new:
+            if self.state.done:
+                self.state.reset()  # Play after the end starts again
+            self._start_driver()
+        else:
+            self._stop_work()
         self.play.label = "Pause" if event.new else "Play"
 
-    def _tick(self):
+    def _on_step(self):
         with batched():
             ran = self.state.advance()
-        if ran == 0 or self.state.done:
-            self.play.value = False
+        if ran is None:  # being computed: the driver shows it when it comes
+            self._stepping = True
+            self._start_driver()
 
     def _on_reset(self):
         self.play.value = False
+        self._stop_work()
         with batched():
             self.state.reset()
+
+    def _tick(self):
+        """Show the next chunk if it has been computed (playing, or a Step waiting), take the rates if
+        they have come; stop when there is nothing left to wait for."""
+        waiting = self.state.poll()
+        if self.play.value or self._stepping:
+            with batched():
+                ran = self.state.advance()
+            if ran is not None:
+                self._stepping = False
+                if ran == 0 or self.state.done:
+                    self.play.value = False  # the end pauses
+        if not (self.play.value or self._stepping or waiting):
+            self._stop_driver()
+
+    def _start_driver(self):
+        if self._driver is None:
+            self._driver = pn.state.add_periodic_callback(self._tick, period=TICK_MS)
+
+    def _stop_driver(self):
+        if self._driver is not None:
+            self._driver.stop()
+            self._driver = None
+
+    def _stop_work(self):
+        """Pause, reset or a closed page: stop the callback and the work asked for (the rates excepted:
+        they are shown when they come)."""
+        self._stepping = False
+        self.state.stop()
+        if not self.state.poll():
+            self._stop_driver()
+
+    def _on_closed(self, session_context):
+        """The page closed: nothing more is shown, so nothing more is computed for it (Panel stops the
+        session's periodic callbacks too; the work asked for is the state's)."""
+        self._stepping = False
+        self.state.stop()
+        self._stop_driver()
 
     @param.depends("state.steps_done")
     def _percent(self):
         return round(100 * self.state.progress)
 
-    # --- plots ---------------------------------------------------------------------------------
-    def _per_memory(self, key, v_dim):
-        curves = self.state.curves()
-        return hv.Overlay([hv.Curve((curves[name]["step"], curves[name][key]), STEP_DIM, v_dim, label=label)
-                           .opts(color=COLORS[name], line_width=3 if name == "fndam" else 1.8)
-                           for name, label in LABELS.items()])
-
+    # --- plots: drawn once, then fed -------------------------------------------------------------
     def _frame(self, title, ylabel, **extra):
         # Four plots share the width: small legend labels keep the curves visible.
-        return hv.opts.Overlay(**PLOT_OPTS, xlim=(0, self.state.n_steps), title=title, xlabel="Training step",
-                               ylabel=ylabel, legend_opts={"label_text_font_size": "8pt"}, **extra)
+        return [hv.opts.Overlay(**PLOT_OPTS, xlim=(0, self.state.n_steps), title=title,
+                                xlabel="Training step", ylabel=ylabel,
+                                legend_opts={"label_text_font_size": "8pt"}, **extra),
+                hv.opts.Curve(line_join="round")]  # as dashboard.views.plotting.live_plot draws curves
 
-    @param.depends("state.steps_done")
-    def accuracy(self):
-        return self._per_memory("accuracy", hv.Dimension("acc", label="Test accuracy")).opts(
-            self._frame("Test accuracy while training", "Test accuracy (-)", ylim=(0.4, 1.0),
-                        legend_position="bottom_right"))
+    def _make_plots(self):
+        """The four plots with their layers (keys as :meth:`_points` fills them), empty."""
+        def curve(v_dim, label, **style):
+            return hv.Curve(([], []), STEP_DIM, v_dim, label=label).opts(**style)
 
-    @param.depends("state.steps_done")
-    def loss(self):
-        return self._per_memory("loss", hv.Dimension("loss", label="Test log-loss", unit="nats")).opts(
-            self._frame("Test log-loss", "Test log-loss (nats)", legend_position="top_right"))
+        acc = hv.Dimension("acc", label="Test accuracy")
+        loss = hv.Dimension("loss", label="Test log-loss", unit="nats")
+        weight, rel = hv.Dimension("w", label="Weight"), hv.Dimension("rel", label="Relative update size")
 
-    @param.depends("state.steps_done")
-    def weights(self):
-        traces = self.state.weight_traces()
-        w_dim = hv.Dimension("w", label="Weight")
-        names = [f"w{i + 1}" for i in range(TRACED_WEIGHTS - 1)] + ["bias"]
-        layers = [hv.Curve((traces[mem]["step"], traces[mem]["w"][:, i]), STEP_DIM, w_dim,
-                           label=f"{names[i]}, {'FN-DAM' if mem == 'fndam' else 'float'}").opts(
-                      color=color, line_dash="solid" if mem == "fndam" else "dashed",
-                      line_width=2 if mem == "fndam" else 1.5)
-                  for i, color in enumerate(("#1f5fa8", "#16a085", "#c0392b"))
-                  for mem in ("fndam", "float")]
-        return hv.Overlay(layers).opts(self._frame("Weights (solid: FN-DAM)", "Weight (-)",
-                                                   legend_position="bottom_right", legend_cols=2))
+        def per_memory(v_dim):
+            return {name: curve(v_dim, label, color=COLORS[name], line_width=3 if name == "fndam" else 1.8)
+                    for name, label in LABELS.items()}
 
-    @param.depends("state.steps_done")
-    def update_sizes(self):
-        sizes, schedule = self.state.update_sizes(), self.state.pulse_schedule()
-        r_dim = hv.Dimension("rel", label="Relative update size")
-        return hv.Overlay([
-            hv.Curve((schedule["step"], schedule["fndam"]), STEP_DIM, r_dim,
-                     label="one reference pulse (device physics)").opts(color="#1f5fa8", line_width=3),
-            hv.Curve((schedule["step"], schedule["float"]), STEP_DIM, r_dim,
-                     label="float rate k0/(k0+k)").opts(color="#333333", line_dash="dashed"),
-            hv.Curve((sizes["fndam"]["step"], sizes["fndam"]["relative"]), STEP_DIM, r_dim,
-                     label="measured |dw|, FN-DAM (incl. read noise)").opts(color="#16a085", alpha=0.7),
-            hv.Curve((sizes["float"]["step"], sizes["float"]["relative"]), STEP_DIM, r_dim,
-                     label="measured |dw|, float").opts(color="#999999", alpha=0.7),
-        ]).opts(self._frame("Update size (self-annealing)",
-                            "Update size relative to the first (-)", logy=True,
-                            legend_position="bottom_left"))
+        weights = {(i, mem): curve(weight, f"{WEIGHT_NAMES[i]}, {'FN-DAM' if mem == 'fndam' else 'float'}",
+                                   color=color, line_dash="solid" if mem == "fndam" else "dashed",
+                                   line_width=2 if mem == "fndam" else 1.5)
+                   for i, color in enumerate(WEIGHT_COLORS) for mem in ("fndam", "float")}
+        updates = {
+            "schedule-fndam": curve(rel, "one reference pulse (device physics)", color="#1f5fa8",
+                                    line_width=3),
+            "schedule-float": curve(rel, "float rate k0/(k0+k)", color="#333333", line_dash="dashed"),
+            "fndam": curve(rel, "measured |dw|, FN-DAM (incl. read noise)", color="#16a085", alpha=0.7),
+            "float": curve(rel, "measured |dw|, float", color="#999999", alpha=0.7)}
+        return {
+            "accuracy": StreamedCurves(per_memory(acc), self._frame(
+                "Test accuracy while training", "Test accuracy (-)", ylim=(0.4, 1.0),
+                legend_position="bottom_right"), fit_y=False),
+            "loss": StreamedCurves(per_memory(loss), self._frame(
+                "Test log-loss", "Test log-loss (nats)", legend_position="top_right")),
+            "weights": StreamedCurves(weights, self._frame(
+                "Weights (solid: FN-DAM)", "Weight (-)", legend_position="bottom_right", legend_cols=2)),
+            "updates": StreamedCurves(updates, self._frame(
+                "Update size (self-annealing)", "Update size relative to the first (-)", logy=True,
+                legend_position="bottom_left")),
+        }
+
+    def _points(self, since):
+        """Plot -> layer key -> (step, value) arrays of the steps after ``since`` (the pulse schedule,
+        which spans the whole run, aside)."""
+        curves, traces, sizes = (self.state.curves(since), self.state.weight_traces(since),
+                                 self.state.update_sizes(since))
+        return {"accuracy": {name: (c["step"], c["accuracy"]) for name, c in curves.items()},
+                "loss": {name: (c["step"], c["loss"]) for name, c in curves.items()},
+                "weights": {(i, mem): (t["step"], t["w"][:, i]) for mem, t in traces.items()
+                            for i in range(TRACED_WEIGHTS)},
+                "updates": {name: (s["step"], s["relative"]) for name, s in sizes.items()}}
+
+    def _draw(self):
+        """Show ``steps_done``: stream the steps the plots lack, or redraw them whole for another run, a
+        step count that went back, or a run whose rates have just come (empty until then)."""
+        run, steps = self.state.run, self.state.steps_done
+        shown_run, shown_steps = self._shown
+        if not self.state.ready():  # asked for (served): the callback shows the run when they come
+            empty = (np.array([]), np.array([]))
+            for plot in self.plots.values():
+                plot.replace(dict.fromkeys(plot.sources, empty), xlim=(0, run.n_steps))
+            self._shown = (None, 0)
+            self._start_driver()
+        elif run is shown_run and steps >= shown_steps:
+            for name, points in self._points(shown_steps).items():
+                self.plots[name].append(points)
+            self._shown = (run, steps)
+        else:
+            points = self._points(0)
+            schedule = self.state.pulse_schedule()
+            points["updates"].update({f"schedule-{name}": (schedule["step"], schedule[name])
+                                      for name in ("fndam", "float")})
+            for name, layers in points.items():
+                self.plots[name].replace(layers, xlim=(0, run.n_steps))
+            self._shown = (run, steps)
 
     @param.depends("state.steps_done")
     def summary(self):
+        if not self.state.ready():
+            return (f"**Step {self.state.steps_done:,} of {self.state.n_steps:,}**  \n"
+                    "Searching each memory's learning rate…")
         s = self.state.summary()
         lines = [f"**Step {s['steps_done']:,} of {s['n_steps']:,}**" + (" (done)" if s["done"] else ""),
                  f"Ideal rule ({'Bayes classifier' if self.state.task == '2d' else 'the teacher'}) on this "

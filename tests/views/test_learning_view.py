@@ -1,15 +1,24 @@
 """Learning view in a Bokeh document: Step, Play, Reset, each run parameter restarting the run, presets,
-rejected values, CSV. Runs are kept to a few hundred steps (~0.2 s per 50)."""
+rejected values, CSV; the plots fed only new points; the work stopped by a pause and by a closed page
+(served by Panel in this process). Runs are kept to a few hundred steps (~0.2 s per 50)."""
 
 import re
+import socket
 
 import panel as pn
 import pytest
+from bokeh.client import pull_session
+from bokeh.document.events import ColumnDataChangedEvent, ColumnsStreamedEvent, ModelChangedEvent
+from test_state_learning import ManualExecutor  # tests/ is on the path, as for tests/ui's helpers
 
+from dashboard.state import runs
 from dashboard.state.learning import LearningState
 from dashboard.state.presets import PRESETS
+from dashboard.state.session import SessionState
+from dashboard.testing import free_port, wait_until
 from dashboard.views.controls import control_names
 from dashboard.views.learning import LearningView
+from dashboard.views.notice import Notice
 
 from .helpers import (
     csv_texts,
@@ -99,7 +108,9 @@ class FakeCallback:
         self.running = False
 
 
-def test_play_runs_ticks_until_the_end_and_play_again_restarts(view, root, monkeypatch):
+@pytest.fixture
+def ticks(monkeypatch):
+    """Panel's periodic callbacks replaced by FakeCallbacks the test ticks itself; the list of them."""
     callbacks = []
 
     def add_periodic_callback(callback, period):
@@ -107,11 +118,15 @@ def test_play_runs_ticks_until_the_end_and_play_again_restarts(view, root, monke
         return callbacks[-1]
 
     monkeypatch.setattr(pn.state, "add_periodic_callback", add_periodic_callback)
+    return callbacks
+
+
+def test_play_runs_ticks_until_the_end_and_play_again_restarts(view, root, ticks):
     widget_for(view._layout, view.state, "n_steps").value = 100
     widget_for(view._layout, view.state, "steps_per_tick").value = 50
     view.play.value = True
     assert view.play.label == "Pause"
-    (playing,) = callbacks
+    (playing,) = ticks
     playing.tick()
     assert step_count(view) == (50, 100)
     assert view.play.value
@@ -123,9 +138,97 @@ def test_play_runs_ticks_until_the_end_and_play_again_restarts(view, root, monke
     assert view.play.label == "Play"
     view.play.value = True  # Play after the end starts again
     assert step_count(view)[0] == 0
-    assert len(callbacks) == 2
+    assert len(ticks) == 2
     view.play.value = False
-    assert not callbacks[1].running
+    assert not ticks[1].running
+
+
+def test_a_step_streams_only_the_new_points_into_the_same_plots(built, view, root):
+    if root.document is None:
+        built.doc.add_root(root)  # document events are what a server sends to the browser
+    figures = {name: plot.figure for name, plot in view.plots.items()}
+    click(view.step)
+    events = []
+    built.doc.on_change(events.append)
+    click(view.step)
+    built.doc.callbacks._change_callbacks.pop(events.append, None)  # the module's document goes on
+    streamed = {}
+    for event in events:
+        assert not isinstance(event, ColumnDataChangedEvent), "a layer was redrawn whole"
+        assert not (isinstance(event, ModelChangedEvent) and event.attr == "data"), "a layer was replaced"
+        if isinstance(event, ColumnsStreamedEvent):
+            streamed[event.model.id] = len(event.data["step"])
+    for name in ("accuracy", "loss", "weights"):
+        for source in view.plots[name].sources.values():
+            assert streamed.pop(source.id) == 100  # steps 101 to 200, nothing else
+            assert len(source.data["step"]) == 200
+    updates = view.plots["updates"].sources
+    for key in ("fndam", "float"):  # measured update sizes, smoothed over the last 25 steps
+        assert streamed.pop(updates[key].id) == 100
+    assert streamed == {}  # the pulse schedule, drawn with the run, is not sent again
+    assert len(updates["schedule-fndam"].data["step"]) == view.state.n_steps + 1
+    assert {name: plot.figure for name, plot in view.plots.items()} == figures
+    assert all(root.select_one({"id": figure.id}) is figure for figure in figures.values())
+    click(view.reset)  # a new run (here: from step 0) redraws every layer
+    assert all(len(source.data["step"]) == 0 for name in ("accuracy", "loss", "weights")
+               for source in view.plots[name].sources.values())
+
+
+def test_pause_stops_the_work_asked_for(view, root, ticks, monkeypatch):
+    # As served: rates and steps come from an executor (the worker process); a tick takes what arrived.
+    runs.forget()
+    executor = ManualExecutor()
+    monkeypatch.setattr(view.state, "executor", executor)
+    view.state.reset()  # a run not computed yet
+    assert "Searching each memory's learning rate" in summary_text(view)
+    (waiting,) = ticks  # the callback that shows the rates when they come
+    view.play.value = True
+    assert ticks == [waiting]  # ... plays too
+    waiting.tick()
+    assert step_count(view)[0] == 0  # nothing computed: nothing shown
+    executor.run_all()  # the rates
+    waiting.tick()
+    assert "η0" in summary_text(view)
+    executor.run_all()  # the first chunk
+    waiting.tick()
+    assert step_count(view)[0] == 100
+    while not executor.jobs:
+        waiting.tick()  # shows what arrived until it runs low, then asks for more
+    (job,) = executor.jobs
+    view.play.value = False
+    assert job[0].cancelled()  # not started: never computed
+    assert not waiting.running
+
+
+def test_a_closed_page_stops_its_training():
+    # Served by Panel in this process with the server's worker pool; the page is a Bokeh client, and
+    # its session plays from the start (Panel starts callbacks of a loaded session only for a browser).
+    runs.forget()  # nothing computed in this process: the steps shown come from the worker
+    views = []
+
+    def playing_app():
+        views.append(LearningView(SessionState().learning, Notice()))
+        views[-1].play.value = True
+        return views[-1]
+
+    port = free_port()
+    server = pn.serve({"learning": playing_app}, port=port, threaded=True, show=False, start=True,
+                      verbose=False, check_unused_sessions_milliseconds=100,
+                      unused_session_lifetime_milliseconds=100)
+    try:
+        wait_until(lambda: socket.socket().connect_ex(("localhost", port)) == 0, timeout=20_000)
+        client = pull_session(url=f"http://localhost:{port}/learning")
+        (view,) = views
+        assert view.state.executor is runs.process_pool()
+        wait_until(lambda: view.state.steps_done >= 200, timeout=60_000)  # computed by the worker
+        driver, recording = view._driver, view.state.run.recording
+        assert driver.running
+        client.close()
+        wait_until(lambda: not driver.running and view._driver is None, timeout=20_000)
+        assert list(recording._waiting) == []  # nobody waits: nothing more is asked for
+        assert recording.steps < view.state.n_steps  # not computed to the end behind the closed page
+    finally:
+        server.stop()
 
 
 @pytest.mark.parametrize("preset", list(PRESETS))

@@ -1,0 +1,204 @@
+"""What a playing training run costs the server, and what it does to everybody else's controls.
+
+Run: .venv/bin/python benchmarks/bench_play.py [repeats]   (needs /usr/bin/chromium; default 3)
+
+Serves the app with the console command, as a lab would, and drives headless Chromium:
+
+1. CPU while one session plays: one page on the learning view (10,000 steps, so it plays for the whole
+   window), the server's CPU time per second of wall time (/proc/<pid>/stat) over WINDOW_S seconds,
+   first with the page open and paused, then playing; the server process (its event loop serves every
+   session) and its child processes (the training worker pool) apart.  Each repeat plays a new seed,
+   so the worker computes every run it shows (no cached run).
+2. Control-to-redraw in one page (type an oxide voltage in the band view, wait for new plot data in
+   the browser): alone, with OTHERS other pages open on the learning view and paused, and with those
+   pages playing (distinct seeds: the worker computes each of their runs).  The other pages' renderers
+   share this machine's two cores with the server (in a class each student's browser has its own).
+
+Prints medians over repeats and the ratios measured in this run; no asserts.  Issue 9's targets: a
+playing run costs the server <= 10 % of a core; with 5 other sessions playing, control-to-redraw
+<= 1.5x its idle value.
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from dashboard.testing import (
+    chromium,
+    data_fingerprint,
+    serve_app,
+    type_value,
+    wait_for_data_change,
+    wait_until,
+)
+
+WINDOW_S = 10.0  #: length of one CPU measurement [s]
+OTHERS = 5  #: sessions playing beside the measured one
+LATENCY_REPEATS = 7  #: voltage changes per latency median
+RUN_STEPS = 10_000  #: steps of every played run: ~30 s of playing at 100 steps per 0.3 s tick
+REDRAW_TIMEOUT_MS = 30_000  #: a change not drawn by then counts as never (inf)
+
+#: Text of a pane (Panel keeps it in a shadow root beside <style> elements).
+TEXT_JS = ("e => [...(e.shadowRoot || e).children].filter(c => c.tagName !== 'STYLE')"
+           ".map(c => c.innerText).join(' ')")
+
+
+def cpu_seconds(pid):
+    """User + system CPU time used so far by process ``pid`` [s] (0 once it has exited)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children(pid):
+    """Process ids of every descendant of ``pid`` (the server's worker pool and its helpers)."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (FileNotFoundError, ProcessLookupError, IndexError):
+                continue
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        kids = [p for p, pp in parents.items() if pp == parent]
+        found += kids
+        todo += kids
+    return found
+
+
+def cpu_share(pid, seconds):
+    """(server, workers): CPU seconds per wall second of the process ``pid`` and of its descendants,
+    over ``seconds`` of wall time."""
+    kids = children(pid)
+    start = time.perf_counter(), cpu_seconds(pid), sum(cpu_seconds(k) for k in kids)
+    time.sleep(seconds)
+    kids = set(kids) | set(children(pid))  # a pool started meanwhile counts from its start
+    wall = time.perf_counter() - start[0]
+    return (cpu_seconds(pid) - start[1]) / wall, (sum(cpu_seconds(k) for k in kids) - start[2]) / wall
+
+
+def summary(page):
+    """Text of the learning summary ('' until it is shown; Playwright's locators see into shadow roots)."""
+    return " ".join(" ".join(el.evaluate(TEXT_JS) for el in page.locator(".fndam-summary").all()).split())
+
+
+def steps_shown(page):
+    """The step count the learning summary shows (-1 before it shows one)."""
+    text = summary(page)
+    return int(text.split("Step ")[1].split(" of")[0].replace(",", "")) if "Step " in text else -1
+
+
+def open_learning(browser, url, seed):
+    """A page on the learning view with a RUN_STEPS-step run of ``seed``, paused at step 0."""
+    page = browser.new_page()
+    page.goto(f"{url}?view=learning&steps={RUN_STEPS}&seed={seed}")
+
+    def ready():
+        assert f"of {RUN_STEPS:,}" in summary(page), summary(page)
+
+    wait_until(ready, page, timeout=60_000)
+    return page
+
+
+def press(page, name):
+    page.get_by_role("button", name=name, exact=True).click()
+
+
+def play(page):
+    """Press Play and wait until the page shows the run moving."""
+    press(page, "Play")
+    wait_until(lambda: steps_shown(page) > 0, page, timeout=60_000)
+
+
+def voltage_latency(page, volts):
+    """Median seconds from typing each oxide voltage of ``volts`` to new plot data in the browser; inf
+    if one change is not drawn within REDRAW_TIMEOUT_MS (a server that cannot keep up)."""
+    samples = []
+    for v in volts:
+        before = data_fingerprint(page)
+        start = time.perf_counter()
+        type_value(page, "oxide_voltage", v)
+        try:
+            wait_for_data_change(page, before, timeout=REDRAW_TIMEOUT_MS, settle=False, interval=10)
+        except TimeoutError:
+            return float("inf")
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def playing_cost(browser, url, server, repeats):
+    """Medians over ``repeats`` seeds of (server, workers) CPU share, paused and playing."""
+    paused, playing = [], []
+    for seed in range(1, repeats + 1):
+        page = open_learning(browser, url, seed)
+        paused.append(cpu_share(server, WINDOW_S))
+        play(page)
+        playing.append(cpu_share(server, WINDOW_S))
+        if "(done)" in summary(page):
+            print(f"  warning: seed {seed} ended inside the window; the figure undercounts")
+        page.close()
+        wait_for_idle(server)
+    return [tuple(statistics.median(part) for part in zip(*samples, strict=True))
+            for samples in (paused, playing)]
+
+
+def wait_for_idle(pid, timeout=120.0):
+    """Wait until the server and its workers use less than 5 % of a core over half a second (the
+    messages of closed pages drained)."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline and sum(cpu_share(pid, 0.5)) > 0.05:
+        pass
+
+
+def control_latency(browser, url, server, repeats):
+    """Medians over ``repeats`` of the observer's control-to-redraw [s]: alone, beside OTHERS paused
+    learning pages, and beside them playing (``server``: the server's process id)."""
+    observer = browser.new_page()
+    observer.goto(url + "?view=band")
+    wait_until(lambda: data_fingerprint(observer)[1] > 0, observer, timeout=60_000)
+    volts = [8.0 + 0.5 * i for i in range(LATENCY_REPEATS)]
+    between = [v + 0.25 for v in reversed(volts)]  # each pass starts from a value the last did not end on
+    results = {"alone": [], "paused": [], "playing": []}
+    for r in range(repeats):
+        results["alone"].append(voltage_latency(observer, volts))
+        others = [open_learning(browser, url, 100 * (r + 1) + i) for i in range(OTHERS)]
+        results["paused"].append(voltage_latency(observer, between))
+        for page in others:
+            play(page)
+        results["playing"].append(voltage_latency(observer, volts))
+        if any("(done)" in summary(page) for page in others):
+            print("  warning: a run ended while the latency was measured")
+        for page in others:
+            page.close()
+        time.sleep(2.0)  # let the closed sessions' last messages go
+        wait_for_idle(server)
+    observer.close()
+    return {name: statistics.median(samples) for name, samples in results.items()}
+
+
+def main(repeats):
+    print(f"bench_play: {repeats} repeats, served from {Path(__import__('dashboard').__file__).parent}",
+          flush=True)
+    with serve_app() as (url, server), chromium() as browser:
+        warm = open_learning(browser, url, 0)  # imports, first page and pool start out of the figures
+        play(warm)
+        warm.close()
+        (paused_main, paused_pool), (main_, pool) = playing_cost(browser, url, server.pid, repeats)
+        print(f"one session playing (median of {repeats} runs, {WINDOW_S:g} s windows): server process "
+              f"{100 * main_:.1f} % of a core (paused: {100 * paused_main:.1f} %), training workers "
+              f"{100 * pool:.1f} % (paused: {100 * paused_pool:.1f} %); target: server <= 10 %", flush=True)
+        lat = control_latency(browser, url, server.pid, repeats)
+        print(f"control-to-redraw in one page (median of {repeats} x {LATENCY_REPEATS} changes): alone "
+              f"{1e3 * lat['alone']:.0f} ms, beside {OTHERS} paused learning pages {1e3 * lat['paused']:.0f} "
+              f"ms, beside them playing {1e3 * lat['playing']:.0f} ms: {lat['playing'] / lat['paused']:.2f}x "
+              f"paused, {lat['playing'] / lat['alone']:.2f}x alone; target <= 1.5x")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3)
