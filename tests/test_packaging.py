@@ -1,4 +1,5 @@
-"""Packaging: environment.yml lists what pyproject.toml lists, and the page's CSS ships in the wheel."""
+"""Packaging: environment.yml lists what pyproject.toml lists, and the page's CSS and the server's own
+pages ship in the wheel."""
 
 import tomllib
 from fnmatch import fnmatch
@@ -35,7 +36,9 @@ def test_css_is_package_data_of_an_installed_package():
     config = pyproject()["tool"]["setuptools"]
     assert any(fnmatch("assets", pattern) for pattern in config["packages"]["find"]["include"])
     assert (ROOT / "assets" / "__init__.py").exists()  # a regular package, so find() includes it
-    css = [p.relative_to(ROOT / "assets").as_posix() for p in (ROOT / "assets").rglob("*.css")]
-    assert css == ["style.css"]
+    # the page's CSS, and the server's own pages (login, refused request) with theirs
+    served = [p.relative_to(ROOT / "assets").as_posix() for p in (ROOT / "assets").rglob("*")
+              if p.suffix in (".css", ".html")]
+    assert {"style.css", "pages.css", "page.html", "login.html", "refused.html"} <= set(served)
     patterns = config["package-data"]["assets"]
-    assert all(any(fnmatch(f, p) or fnmatch(f, p.removeprefix("**/")) for p in patterns) for f in css)
+    assert all(any(fnmatch(f, p) or fnmatch(f, p.removeprefix("**/")) for p in patterns) for f in served)
