@@ -1,7 +1,10 @@
 """View 4 state (synapse learning) without a browser."""
 
+import subprocess
+import sys
 import time
 from concurrent.futures import Future
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,6 +13,7 @@ from dashboard.state import runs
 from dashboard.state.energy import EnergyState
 from dashboard.state.learning import LABELS, LearningState
 from dashboard.state.memory import MemoryState
+from dashboard.testing import wait_until
 from physics import learning
 from physics.energy import BASELINES
 
@@ -281,3 +285,23 @@ def test_a_worker_process_computes_the_run_shown_here():
         np.testing.assert_array_equal(state.weight_traces()["fndam"]["w"], here.weight_traces()["fndam"]["w"])
         np.testing.assert_array_equal(state.curves()[name]["energy"], here.curves()[name]["energy"])
     assert state.summary()["memories"] == here.summary()["memories"]
+
+
+def test_a_worker_exits_when_its_server_is_killed():
+    # A server stopped by SIGTERM or SIGKILL cannot shut its pool down; its worker must not idle on.
+    server = subprocess.Popen(
+        [sys.executable, "-c", "import os, time\nfrom dashboard.state import runs\n"
+         "print(runs.process_pool().submit(os.getpid).result(), flush=True)\ntime.sleep(60)"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        worker = int(server.stdout.readline())
+        assert Path(f"/proc/{worker}").exists()
+    finally:
+        server.kill()
+        server.wait()
+
+    def gone():  # exited (a zombie until its new parent reaps it), or reaped
+        stat = Path(f"/proc/{worker}/stat")
+        assert not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] == "Z", "still running"
+
+    wait_until(gone, timeout=10_000)

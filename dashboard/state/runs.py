@@ -20,7 +20,10 @@ two-core machine.
 import collections
 import logging
 import multiprocessing
+import os
 import signal
+import threading
+import time
 import weakref
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -37,6 +40,7 @@ log = logging.getLogger(__name__)
 CHUNK_STEPS = 500
 LIVE_RUNS = 4  #: live LearningRuns a process keeps (each holds its whole record)
 RECORDINGS = 16  #: recordings the server process keeps for sessions to come (LRU)
+ORPHAN_CHECK_S = 1.0  #: how often a worker checks that its server is still alive [s]
 
 
 class RunSpec(NamedTuple):
@@ -75,9 +79,18 @@ def compute(spec, since, until):
     return run.info(), run.record.chunk(since, until)
 
 
-def _ignore_interrupts():
-    """Worker initializer: Ctrl-C stops the server, which shuts its pool down (no worker traceback)."""
+def _start_worker(server_pid):
+    """Worker initializer.  Ctrl-C stops the server, which shuts its pool down: the worker ignores it
+    (no second traceback).  A server stopped by a signal (SIGTERM, SIGKILL) cannot shut its pool down:
+    the worker notices it has a new parent and exits, rather than idle on forever."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def exit_with_server():
+        while os.getppid() == server_pid:
+            time.sleep(ORPHAN_CHECK_S)
+        os._exit(0)
+
+    threading.Thread(target=exit_with_server, name="exit-with-server", daemon=True).start()
 
 
 _pool = None
@@ -89,7 +102,7 @@ def process_pool():
     global _pool
     if _pool is None:
         _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                    initializer=_ignore_interrupts)
+                                    initializer=_start_worker, initargs=(os.getpid(),))
     return _pool
 
 

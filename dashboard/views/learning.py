@@ -19,8 +19,8 @@ from dashboard.state import runs
 from dashboard.state.learning import LABELS, TRACED_WEIGHTS
 from dashboard.views.download import to_csv
 from dashboard.views.layout import StateView
-from dashboard.views.plotting import PLOT_OPTS, batched
-from dashboard.views.streaming import StreamedCurves
+from dashboard.views.plotting import PLOT_OPTS
+from dashboard.views.streaming import StreamedCurves, frame
 
 COLORS = {"float": "#333333", "fndam": "#1f5fa8", "static-4bit": "#e67e22", "static-6bit": "#c0392b",
           "static-8bit": "#8e44ad"}
@@ -77,7 +77,7 @@ class LearningView(StateView):
         self.play.label = "Pause" if event.new else "Play"
 
     def _on_step(self):
-        with batched():
+        with frame():
             ran = self.state.advance()
         if ran is None:  # being computed: the driver shows it when it comes
             self._stepping = True
@@ -86,7 +86,7 @@ class LearningView(StateView):
     def _on_reset(self):
         self.play.value = False
         self._stop_work()
-        with batched():
+        with frame():
             self.state.reset()
 
     def _tick(self):
@@ -94,7 +94,7 @@ class LearningView(StateView):
         they have come; stop when there is nothing left to wait for."""
         waiting = self.state.poll()
         if self.play.value or self._stepping:
-            with batched():
+            with frame():
                 ran = self.state.advance()
             if ran is not None:
                 self._stepping = False

@@ -14,6 +14,17 @@ from bokeh.models import DataRange1d
 from dashboard.views.plotting import hide_empty_legend_items
 
 
+def frame():
+    """Context for one frame of streamed plots (and the panes beside them): one batch of Bokeh events.
+
+    Unlike :func:`dashboard.views.plotting.batched` the document's model graph is not frozen: a frozen
+    document recomputes every model's references at exit (~15 ms for the learning view's ~400 models,
+    four times the frame itself), and a frame adds and removes no model, so there is nothing to
+    recompute.
+    """
+    return pn.io.hold()
+
+
 class StreamedCurves:
     """An overlay of curves with fixed layers, drawn once and then fed points.
 
