@@ -42,14 +42,15 @@ TOKEN = re.compile(rb'"token":"([^"]+)"')
 DATA_EVENTS = {"ColumnDataChanged", "ColumnsStreamed", "ColumnsPatched"}
 DOCUMENT_READY = {"kind": "MessageSent", "msg_type": "bokeh_event",
                   "msg_data": {"type": "event", "name": "document_ready", "values": {"type": "map"}}}
-#: What headless Chromium reported through Panel's BrowserInfo model.
-BROWSER_INFO = {"dark_mode": False, "device_pixel_ratio": 1, "language": "en-US", "webdriver": True,
+#: What a browser reports through Panel's BrowserInfo model (as headless Chromium did, but not driven
+#: by a webdriver).
+BROWSER_INFO = {"dark_mode": False, "device_pixel_ratio": 1, "language": "en-US", "webdriver": False,
                 "timezone": "UTC", "timezone_offset": 0, "webgl": True}
 BROWSER_INFO_MODEL = "panel.models.browser.BrowserInfo"
 LOCATION_MODEL = "panel.models.location.Location"
 MAX_MESSAGE_BYTES = 1 << 30
-#: Response header in which the proxy of ``serve --workers`` names the worker that answered
-#: (dashboard/proxy.py); absent when the page comes straight from an app server.
+#: Response header in which the proxy of ``serve --workers`` names the workers it tried, comma-separated,
+#: the one that answered last (nginx's $upstream_addr, dashboard/proxy.py); absent without the proxy.
 UPSTREAM_HEADER = "X-Upstream"
 
 
@@ -77,6 +78,12 @@ def holds_data_source(tree):
 def carries_plot_data(events):
     """True if document ``events`` change a data source or add one (a view being built)."""
     return any(event.get("kind") in DATA_EVENTS for event in events) or holds_data_source(events)
+
+
+def answered(headers):
+    """The worker that answered a response, as the proxy names it (None without the proxy)."""
+    tried = headers.get(UPSTREAM_HEADER)
+    return tried.split(",")[-1].strip() if tried else None
 
 
 def websocket_url(page_url):
@@ -180,7 +187,7 @@ class BrowserSession:
         except OSError as exc:
             raise SessionError(f"page request failed: {exc.strerror or exc}") from None
         self._keep_cookies(response.headers)
-        self.upstreams["page"] = response.headers.get(UPSTREAM_HEADER)
+        self.upstreams["page"] = answered(response.headers)
         found = TOKEN.search(response.body)
         if found is None:
             raise SessionError("no Bokeh session token in the page")
@@ -197,7 +204,7 @@ class BrowserSession:
             raise SessionError(f"HTTP {exc.code} on the websocket upgrade") from None
         except OSError as exc:
             raise SessionError(f"websocket connection failed: {exc.strerror or exc}") from None
-        self.upstreams["websocket"] = self.ws.headers.get(UPSTREAM_HEADER)
+        self.upstreams["websocket"] = answered(self.ws.headers)
 
     def _cookie_header(self):
         return {"Cookie": self.cookie} if self.cookies else {}

@@ -278,6 +278,7 @@ async def kill_run(url, http, args, root):
 
 
 def error_counts(records):
+    """{error message: sessions that ended with it}, most frequent first."""
     return dict(Counter(r["error"] for r in records if r["error"]).most_common())
 
 
