@@ -1,4 +1,5 @@
-"""Secrets for a served lab: the cookie secret and the users file with salted password hashes.
+"""Secrets for a served lab: the installation's secret (with the keys derived from it that sign login
+cookies and Bokeh sessions) and the users file with salted password hashes.
 
 Nothing here imports Panel or tornado; the command line uses it before any server starts (the login
 pages that use it are :mod:`dashboard.login`). Every refusal is an :class:`AuthSetupError` whose
@@ -19,10 +20,13 @@ import stat
 from functools import cache
 from pathlib import Path
 
-#: Environment variable that carries the cookie secret (how a supervisor hands it to its workers).
+#: Environment variable that carries the secret (how a supervisor hands it to its workers, and how
+#: several hosts or Kubernetes pods are given the same one).
 SECRET_ENV = "FNDAM_COOKIE_SECRET"
 #: Shortest secret accepted, in characters; ``secrets.token_urlsafe(32)`` gives 43 (256 random bits).
 MIN_SECRET_CHARS = 32
+#: What each key derived from the secret signs (:func:`signing_key`).
+LOGIN_COOKIES, BOKEH_SESSIONS = "login cookies", "bokeh sessions"
 
 
 class AuthSetupError(Exception):
@@ -37,7 +41,8 @@ def default_secret_path():
 
 
 def cookie_secret(path=None):
-    """The secret that signs login cookies, the same across restarts and across workers.
+    """The installation's secret, the same across restarts and across workers; the keys that sign
+    login cookies and Bokeh sessions are derived from it (:func:`signing_key`).
 
     Taken from the environment variable ``FNDAM_COOKIE_SECRET`` if it is set, else read from ``path``
     (default :func:`default_secret_path`), else generated (256 random bits) into ``path``, created
@@ -50,6 +55,24 @@ def cookie_secret(path=None):
     if not path.exists():
         write_private(path, secrets.token_urlsafe(32) + "\n")
     return _long_enough(read_private(path).strip(), str(path))
+
+
+def signing_key(secret, purpose):
+    """The key that signs one kind of value, derived from the installation's ``secret``.
+
+    HMAC-SHA256 of ``"fndam-explorer " + purpose`` keyed by the secret, as 64 hex digits. One secret
+    is kept, handed to every worker and rotated; each use gets a key of its own, so a value signed for
+    one purpose (a login cookie) never passes for another (a Bokeh session id), and neither key tells
+    the secret or the other key.
+
+    Parameters
+    ----------
+    secret : str
+        From :func:`cookie_secret`.
+    purpose : str
+        LOGIN_COOKIES or BOKEH_SESSIONS.
+    """
+    return hmac.new(secret.encode(), f"fndam-explorer {purpose}".encode(), hashlib.sha256).hexdigest()
 
 
 def _long_enough(secret, source):

@@ -113,8 +113,9 @@ def build_parser():
     serve.add_argument("--auth", metavar="FILE",
                        help="require a login; FILE lists the users (made with 'adduser')")
     serve.add_argument("--cookie-secret-file", metavar="FILE",
-                       help=f"secret that signs login cookies (default {auth.default_secret_path()}, "
-                            f"generated with mode 600 if missing; ${auth.SECRET_ENV} overrides it)")
+                       help=f"secret that signs sessions and login cookies (default "
+                            f"{auth.default_secret_path()}, generated with mode 600 if missing; "
+                            f"${auth.SECRET_ENV} overrides it)")
     adduser = commands.add_parser("adduser", help="add a user to a users file, or change their password")
     adduser.add_argument("file", metavar="FILE", help="users file (created with mode 600 if missing)")
     adduser.add_argument("user", metavar="USER", type=_user, help="user name: letters, digits, . _ @ -")
@@ -168,13 +169,15 @@ def adduser(path, user, from_stdin):
     print(f"{'added' if new else 'changed the password of'} {user} in {path}")
 
 
-def _login_secret(args):
-    """The cookie secret with --auth (after checking the users file), None without it; exits with one
-    line if the users file or the secret cannot be used."""
-    if not args.auth:
-        return None
+def _secret(args):
+    """The installation's secret (after checking the users file with --auth); exits with one line if
+    the users file or the secret cannot be used.
+
+    Every serve needs it, with or without logins: it signs Bokeh sessions. On a fresh machine it is
+    generated into its file without asking anything.
+    """
     try:
-        if not auth.read_users(args.auth):
+        if args.auth and not auth.read_users(args.auth):
             raise auth.AuthSetupError(f"{args.auth} lists no users; add one with "
                                       f"'{PROG} adduser {args.auth} USER'")
         return auth.cookie_secret(args.cookie_secret_file)
@@ -188,7 +191,7 @@ def main(argv=None):
     if args.command == "adduser":
         adduser(args.file, args.user, args.password_stdin)
         return
-    secret = _login_secret(args)
+    secret = _secret(args)
     _check_port_free(args.address, args.port)
     if args.workers:
         from dashboard.workers import serve_workers
@@ -196,8 +199,8 @@ def main(argv=None):
         sys.exit(serve_workers(args, secret))
     from dashboard.server import serve  # imported late: Panel is slow to import and --help should not wait
 
-    serve(port=args.port, address=args.address, origins=args.allow_websocket_origin, prefix=args.prefix,
-          users_file=args.auth, secret=secret)
+    serve(port=args.port, secret=secret, address=args.address, origins=args.allow_websocket_origin,
+          prefix=args.prefix, users_file=args.auth)
 
 
 if __name__ == "__main__":

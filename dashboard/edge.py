@@ -13,7 +13,11 @@ of range or not a number still reaches the app, whose notice says what was wrong
 
 Bokeh reads the session token of a websocket (its second subprotocol) in the handler's ``open``, where
 a missing, undecodable or expired token raises after the handshake: a traceback in the log for a
-request any script can send. :class:`UnusableToken` refuses those handshakes first.
+request any script can send. :class:`UnusableToken` refuses those handshakes first. The server signs
+every session (:func:`dashboard.server.serve`), so a token or session id it did not make is refused
+too; on a page request (``bokeh-token``, ``bokeh-session-id``, a ``Bokeh-Session-Id`` header), where
+Bokeh answers 500 with a traceback for a token it cannot decode and logs an ERROR for a forged one,
+:class:`UnusableSession` refuses it first.
 """
 
 import math
@@ -22,7 +26,12 @@ import time
 import unicodedata
 from urllib.parse import parse_qsl
 
-from bokeh.util.token import check_token_signature, get_session_id, get_token_payload
+from bokeh.util.token import (
+    check_session_id_signature,
+    check_token_signature,
+    get_session_id,
+    get_token_payload,
+)
 from tornado.routing import Matcher
 from tornado.web import ErrorHandler, RedirectHandler, RequestHandler
 
@@ -91,19 +100,45 @@ def token_problem(subprotocols, sign_sessions, secret_key):
     names = [name.strip() for name in subprotocols.split(",")]  # as tornado splits them
     if len(names) != 2 or names[0] != "bokeh":
         return "A websocket to the app offers the subprotocols 'bokeh' and a session token."
-    token = names[1]
+    return _token_problem(names[1], "The websocket's session token", sign_sessions, secret_key)
+
+
+def _token_problem(token, what, sign_sessions, secret_key):
+    """What keeps Bokeh from using the session token ``token`` (called ``what`` in the answer), or None."""
     try:
         session_id = get_session_id(token)
         expiry = get_token_payload(token).get("session_expiry")
         signed = check_token_signature(token, secret_key=secret_key, signed=sign_sessions)
     except Exception:  # Bokeh's decoding raises whatever the text provokes: base64, UTF-8, JSON, zlib, key...
-        return "The websocket's session token cannot be read."
+        return f"{what} cannot be read."
     if not isinstance(session_id, str) or not 0 < len(session_id) <= MAX_SESSION_ID_CHARS:
-        return "The websocket's session token names no session."
+        return f"{what} names no session."
     if not isinstance(expiry, int | float) or not math.isfinite(expiry) or expiry <= time.time():
-        return "The websocket's session token has no expiry time or has expired; reload the page."
+        return f"{what} has no expiry time or has expired; reload the page."
     if not signed:
-        return "The websocket's session token is not signed by this server."
+        return f"{what} is not signed by this server."
+    return None
+
+
+def session_problem(tokens, session_ids, sign_sessions, secret_key):
+    """What keeps Bokeh from using the session tokens and ids a page request names, or None.
+
+    ``tokens`` are the request's ``bokeh-token`` values, ``session_ids`` its ``bokeh-session-id`` values
+    and ``Bokeh-Session-Id`` header; a page of the app sends none (Bokeh makes a new session), but
+    Bokeh reads them on every request for a page. Each must be one the server could have made: a token
+    as :func:`token_problem` wants it, a session id of 1 to MAX_SESSION_ID_CHARS characters bearing
+    the server's signature when it signs sessions.
+    """
+    for token in tokens:
+        if problem := _token_problem(token, "The address's session token (bokeh-token)", sign_sessions,
+                                     secret_key):
+            return problem
+    for session_id in session_ids:
+        # ASCII first: Bokeh compares signatures with hmac.compare_digest, which raises on other text
+        if not (0 < len(session_id) <= MAX_SESSION_ID_CHARS and session_id.isascii()) or \
+                not check_session_id_signature(session_id, secret_key=secret_key, signed=sign_sessions):
+            return ("The request names a session (bokeh-session-id) this server did not make; open the "
+                    "app's address without it.")
     return None
 
 
@@ -128,6 +163,22 @@ def host_problem(host):
         return ("The address names the server by an IPv6 address, which the app cannot take apart; "
                 "use the server's name (or an IPv4 address) instead.")
     return None
+
+
+class UnusableSession(Matcher):
+    """Tornado matcher: a request whose session tokens or ids :func:`session_problem` refuses."""
+
+    def __init__(self, tornado_app):
+        self.tornado_app = tornado_app
+
+    def match(self, request):
+        tokens, ids = ([value.decode("utf-8", "replace") for value in request.query_arguments.get(name, [])]
+                       for name in ("bokeh-token", "bokeh-session-id"))
+        ids += request.headers.get_list("Bokeh-Session-Id")
+        if not tokens and not ids:
+            return None
+        problem = session_problem(tokens, ids, self.tornado_app.sign_sessions, self.tornado_app.secret_key)
+        return None if problem is None else {"path_args": [], "path_kwargs": {"problem": problem}}
 
 
 class HostileRequest(Matcher):
@@ -159,7 +210,7 @@ class Refused(RequestHandler):
 
 
 def guard(tornado_app, prefix, exempt_paths=(), absent_paths=()):
-    """Make ``tornado_app`` refuse hostile queries and unusable websocket tokens (:class:`Refused`) before
+    """Make ``tornado_app`` refuse hostile queries and unusable session tokens (:class:`Refused`) before
     any of its routes, and send the bare prefix (``/fndam``) to the app's page (``/fndam/``, query kept).
 
     Tornado's ``add_handlers`` puts a host rule ahead of the routes the application was built with;
@@ -170,7 +221,8 @@ def guard(tornado_app, prefix, exempt_paths=(), absent_paths=()):
     """
     home = {"home": prefix + "/"}
     rules = [(HostileRequest(exempt_paths), Refused, home),
-             (UnusableToken(prefix + "/ws", tornado_app), Refused, home)]
+             (UnusableToken(prefix + "/ws", tornado_app), Refused, home),
+             (UnusableSession(tornado_app), Refused, home)]
     rules += [(re.escape(path), ErrorHandler, {"status_code": 404}) for path in absent_paths]
     if prefix:
         rules.append((re.escape(prefix), RedirectHandler, {"url": prefix + "/", "permanent": False}))

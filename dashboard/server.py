@@ -14,6 +14,7 @@ from tornado.websocket import WebSocketClosedError
 
 from dashboard import edge
 from dashboard.app import TITLE, create_app
+from dashboard.auth import BOKEH_SESSIONS, LOGIN_COOKIES, signing_key
 from dashboard.login import LOGIN_PATH, UsersFileAuth
 
 log = logging.getLogger(__name__)
@@ -53,13 +54,20 @@ class PrefixedIcon(IcoHandler):
         super().initialize(app=self.application)
 
 
-def serve(port, address="localhost", origins=(), prefix="", users_file=None, secret=None):
+def serve(port, secret, address="localhost", origins=(), prefix="", users_file=None):
     """Serve :func:`dashboard.app.create_app` at ``http://address:port<prefix>/`` until interrupted.
+
+    Every Bokeh session id and token is signed: a websocket opens only with the token of a page this
+    server (or another sharing its secret) rendered, never with one a script made up.
 
     Parameters
     ----------
     port : int
         TCP port.
+    secret : str
+        The installation's secret (:func:`dashboard.auth.cookie_secret`); the keys that sign Bokeh
+        sessions and login cookies are derived from it, so servers that share it (workers, hosts,
+        pods) accept each other's sessions and logins.
     address : str
         Address to listen on; localhost unless the caller says otherwise.
     origins : sequence of str
@@ -70,9 +78,6 @@ def serve(port, address="localhost", origins=(), prefix="", users_file=None, sec
         ('' or like '/fndam').
     users_file : str or None
         With a users file (:mod:`dashboard.auth`), every page and websocket needs a login.
-    secret : str or None
-        Cookie secret that signs logins (:func:`dashboard.auth.cookie_secret`); needed with
-        ``users_file``.
     """
     configure_logging()
     loop = asyncio.new_event_loop()  # the loop the server runs on (tornado takes the current one)
@@ -89,7 +94,9 @@ def serve(port, address="localhost", origins=(), prefix="", users_file=None, sec
                       extra_patterns=[(LIVENESS_PATH, Liveness),
                                       *([("/favicon.ico", PrefixedIcon)] if prefix else [])],
                       auth_provider=UsersFileAuth(users_file) if users_file else NullAuth(),
-                      cookie_secret=secret, log_function=log_request,
+                      cookie_secret=signing_key(secret, LOGIN_COOKIES),
+                      secret_key=signing_key(secret, BOKEH_SESSIONS).encode("ascii"), sign_sessions=True,
+                      log_function=log_request,
                       http_server_kwargs={"max_body_size": MAX_BODY_BYTES})
     # Bokeh's Server keeps its tornado Application in ``_tornado`` (no public accessor in Bokeh 3.9).
     # With logins, autoload.js (embedding the app in another site's page) is not offered: Panel's

@@ -174,21 +174,21 @@ def public_origins(args):
     return list(args.allow_websocket_origin) or [f"localhost:{args.port}"]
 
 
-def worker_environment(cdn_root, secret=None):
-    """Environment of every worker: ours, Panel's CDN root (:func:`dashboard.proxy.cdn_root`), the
-    login cookies' secret.
+def worker_environment(cdn_root, secret):
+    """Environment of every worker: ours, Panel's CDN root (:func:`dashboard.proxy.cdn_root`) and the
+    installation's secret.
 
-    The command line reads (or generates) the login cookies' secret once, in the supervisor; every
-    worker gets it by environment, so all sign alike and N workers never race to create its file.
+    The command line reads (or generates) the secret once, in the supervisor; every worker gets it by
+    environment, so all sign sessions and logins alike (a page from one worker opens its websocket on
+    any other, a login holds on all) and N workers never race to create its file.
     """
     env = dict(os.environ)
     env[proxy.CDN_ENV] = cdn_root
-    if secret:
-        env[auth.SECRET_ENV] = secret
+    env[auth.SECRET_ENV] = secret
     return env
 
 
-def build_children(args, run_dir, secret=None):
+def build_children(args, run_dir, secret):
     """The N workers and nginx (not started), with nginx's configuration written into ``run_dir``."""
     prefix = args.prefix  # "" or "/path" (dashboard.cli._prefix)
     origins, options = public_origins(args), worker_options(args)
@@ -261,12 +261,12 @@ def _count(workers):
     return f"{len(workers)} worker{'s' if len(workers) != 1 else ''}"
 
 
-def serve_workers(args, secret=None):
+def serve_workers(args, secret):
     """Run ``args.workers`` app servers behind nginx until SIGINT or SIGTERM; return the exit status.
 
-    ``args`` is the parsed ``fndam-explorer serve`` namespace, ``secret`` the login cookies' secret
-    (with ``--auth``). Returns 0 after a signal, 1 (with one line on stderr) if nginx is missing or the
-    servers never answered.
+    ``args`` is the parsed ``fndam-explorer serve`` namespace, ``secret`` the installation's secret
+    (:func:`dashboard.auth.cookie_secret`). Returns 0 after a signal, 1 (with one line on stderr) if
+    nginx is missing or the servers never answered.
     """
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     missing = proxy.missing_nginx()

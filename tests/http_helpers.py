@@ -88,18 +88,18 @@ def wait_for_log(log_path, condition, timeout=10):
 
 
 def websocket_status(url, path, token, origin=None, cookie=None):
-    """101 if a Bokeh websocket at ``path`` opens (its first message, Bokeh's ACK, read), else the HTTP
-    status that refused the handshake.
+    """101 if a Bokeh websocket at ``path`` on the server of ``url`` opens (its first message, Bokeh's
+    ACK, read), else the HTTP status that refused the handshake.
 
     ``token`` is the session token (sent as Bokeh's page does, as the subprotocol after ``bokeh``);
     ``origin`` defaults to the server's own page (``http://localhost:<port>``); ``cookie`` is a
     ``Cookie`` header value.
     """
-    port = urlsplit(url).port
-    headers = {"Origin": origin or f"http://localhost:{port}", **({"Cookie": cookie} if cookie else {})}
+    parts = urlsplit(url)
+    headers = {"Origin": origin or f"http://localhost:{parts.port}", **({"Cookie": cookie} if cookie else {})}
 
     async def connect():
-        request = HTTPRequest(f"ws://localhost:{port}{path}", headers=headers)
+        request = HTTPRequest(f"ws://{parts.netloc}{path}", headers=headers)
         try:
             connection = await websocket_connect(request, subprotocols=["bokeh", token])
         except HTTPClientError as exc:

@@ -24,6 +24,7 @@ from http_helpers import fetch, fetches, websocket_status
 from hypothesis import given, settings
 
 from dashboard.auth import (
+    BOKEH_SESSIONS,
     MAX_PASSWORD_CHARS,
     MIN_SECRET_CHARS,
     SCRYPT_N,
@@ -36,6 +37,7 @@ from dashboard.auth import (
     default_secret_path,
     hash_password,
     read_users,
+    signing_key,
     verify_password,
 )
 from dashboard.login import COOKIE, FAILED_LOGIN_DELAY_S, MAX_NEXT_CHARS
@@ -178,8 +180,10 @@ def lab(tmp_path_factory):
     for user, password in PASSWORDS.items():
         add_user(folder / "users", user, password)
     args = ["--auth", str(folder / "users"), "--cookie-secret-file", str(folder / "secret")]
-    with open(folder / "server.log", "w") as log, serve_app(log=log, prefix=PREFIX, args=args) as (url, _):
-        yield url, folder
+    with pytest.MonkeyPatch.context() as patch:  # the secret comes from the file, not the environment
+        patch.delenv(SECRET_ENV, raising=False)
+        with open(folder / "server.log", "w") as log, serve_app(log=log, prefix=PREFIX, args=args) as served:
+            yield served[0], folder
 
 
 def cookies_of(response):
@@ -211,14 +215,17 @@ def ws_status(url, token, cookies=None):
 
 
 def test_without_a_login_pages_redirect_and_websockets_get_403(lab):
-    url, _ = lab
+    url, folder = lab
     page = fetch(url, f"{PREFIX}/?view=memory")
     assert page.status == 302
     assert urljoin(url, page.headers["Location"]) == urljoin(url, f"{PREFIX}/login?next=" +
                                                             quote(f"{PREFIX}/?view=memory", safe=""))
     assert fetch(url, PREFIX).headers["Location"] == f"{PREFIX}/"  # the bare prefix, then as above
-    forged = generate_jwt_token(generate_session_id(), expiration=300)  # Bokeh's own, unsigned
-    assert ws_status(url, forged) == 403
+    unsigned = generate_jwt_token(generate_session_id(), expiration=300)  # Bokeh's own, unsigned
+    assert ws_status(url, unsigned) == 400  # refused at the edge: the server signs its sessions
+    key = signing_key((folder / "secret").read_text().strip(), BOKEH_SESSIONS)
+    signed = generate_jwt_token(generate_session_id(key, signed=True), key, signed=True)
+    assert ws_status(url, signed) == 403  # a token as good as the page's, but no login
     assert fetch(url, f"{PREFIX}/metadata").status == 302
     assert fetch(url, f"{PREFIX}/autoload.js?bokeh-autoload-element=x").status == 404
     health = fetch(url, f"{PREFIX}/healthz")  # probes need no login

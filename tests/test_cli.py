@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.auth import SECRET_ENV
+
 CLI = str(Path(sys.executable).with_name("fndam-explorer"))
 
 
@@ -117,3 +119,13 @@ def test_serve_refuses_an_unusable_users_or_secret_file(tmp_path):
     secret.chmod(0o600)
     assert "has 9 characters; it needs at least 32" in one_error_line(
         run("serve", "--auth", str(users), "--cookie-secret-file", str(secret)), 1)
+
+
+def test_serve_without_logins_needs_a_usable_secret_too(tmp_path, monkeypatch):
+    """Every serve signs its sessions with the secret, so a plain one checks it as --auth does."""
+    monkeypatch.delenv(SECRET_ENV, raising=False)  # else it would win over the file
+    secret = tmp_path / "secret"
+    secret.write_text("x" * 40 + "\n")
+    secret.chmod(0o644)
+    result = run("serve", "--cookie-secret-file", str(secret))
+    assert "open to other users (mode 644)" in one_error_line(result, 1)

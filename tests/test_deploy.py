@@ -1,17 +1,22 @@
 """deploy/: the several-hosts recipe run for real (app hosts simulated by 127.0.0.2 and 127.0.0.3, one
-nginx in front, under a prefix), and the Kubernetes manifests parsed and checked against the code."""
+nginx in front, under a prefix, one secret shared by the hosts), and the Kubernetes manifests parsed
+and checked against the code."""
 
 import os
+import re
+import secrets
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from http_helpers import fetch
-from proxy_helpers import health_worker, visit
+from http_helpers import fetch, websocket_status
+from proxy_helpers import TOKEN, health_worker, visit
+from proxy_helpers import worker as worker_of
 
 from dashboard import proxy
+from dashboard.auth import SECRET_ENV
 from dashboard.cli import build_parser
 from dashboard.server import LIVENESS_PATH
 from dashboard.testing import free_port, responds, wait_until
@@ -45,7 +50,7 @@ def campus(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("campus")
     app_port, public_port = free_port(), free_port()
     public = f"localhost:{public_port}"
-    env = {**os.environ, proxy.CDN_ENV: proxy.cdn_root(public, PREFIX)}
+    env = {**os.environ, proxy.CDN_ENV: proxy.cdn_root(public, PREFIX), SECRET_ENV: secrets.token_urlsafe(32)}
     processes = []
     try:
         with open(tmp / "apps.log", "w") as log:
@@ -78,6 +83,16 @@ def test_browsers_spread_over_both_hosts_and_each_stays_on_one(campus):
         assert seen.page_worker in hosts
         assert seen.websocket_worker == seen.page_worker
         assert seen.first_message["msgtype"] == "ACK"
+
+
+def test_hosts_that_share_the_secret_accept_each_others_session_tokens(campus):
+    url, hosts = campus
+    page = fetch(url)
+    token = TOKEN.search(page.text)[1]
+    origin = "http://" + url.split("/")[2]  # the public address the hosts allow
+    for host in hosts:  # straight to each app host, past nginx
+        assert websocket_status(f"http://{host}/", f"{PREFIX}/ws", token, origin=origin) == 101, (
+            f"{host} refused a token from {worker_of(page.headers)}")
 
 
 def test_static_files_and_the_cdn_net_come_from_the_proxy_under_the_prefix(campus):
@@ -120,8 +135,16 @@ def test_the_deployment_runs_the_cli_as_the_code_defines_it():
         assert container[probe]["httpGet"] == {"path": LIVENESS_PATH, "port": port["name"]}
     host = docs[("Ingress", "fndam-explorer")]["spec"]["rules"][0]["host"]
     assert args.allow_websocket_origin == [host]
-    env = {item["name"]: item["value"] for item in container["env"]}
-    assert env[proxy.CDN_ENV] == proxy.cdn_root(host)
+    env = {item["name"]: item for item in container["env"]}
+    assert env[proxy.CDN_ENV]["value"] == proxy.cdn_root(host)
+    # every pod gets the one secret from the Secret deploy/README.md has the administrator create
+    shared = env[SECRET_ENV]["valueFrom"]["secretKeyRef"]
+    assert "value" not in env[SECRET_ENV]  # never written into the manifest
+    assert shared.get("optional", False) is False  # no Secret, no pod: never a secret per pod
+    created = re.search(r"kubectl create secret generic (\S+) \\\n\s*--from-literal=([\w-]+)=",
+                        (DEPLOY / "README.md").read_text())
+    assert created, "deploy/README.md does not say how to create the Secret"
+    assert {"name": created[1], "key": created[2]} == {"name": shared["name"], "key": shared["key"]}
     labels = pod["metadata"]["labels"]
     assert deployment["spec"]["selector"]["matchLabels"] == labels
     service = docs[("Service", "fndam-explorer")]

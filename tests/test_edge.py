@@ -35,9 +35,11 @@ from dashboard.edge import (
     MAX_FIELDS,
     MAX_NAME_CHARS,
     MAX_QUERY_CHARS,
+    MAX_SESSION_ID_CHARS,
     MAX_VALUE_CHARS,
     host_problem,
     query_problem,
+    session_problem,
     token_problem,
 )
 from dashboard.state.session import URL_KEYS, SessionState
@@ -125,6 +127,29 @@ def test_websocket_tokens_bokeh_could_not_use_are_named(subprotocols, signed, ex
     assert problem is None if expected is None else expected in problem
 
 
+SIGNED_ID = generate_session_id(KEY, signed=True)
+OTHER_KEY = "o" * 44
+
+
+@pytest.mark.parametrize(("tokens", "ids", "expected"), [
+    ([], [], None),
+    ([SIGNED], [], None),
+    ([], [SIGNED_ID], None),
+    ([SIGNED, "garbage"], [], "(bokeh-token) cannot be read"),
+    ([""], [], "(bokeh-token) cannot be read"),
+    ([UNSIGNED], [], "(bokeh-token) is not signed by this server"),
+    ([generate_jwt_token(SIGNED_ID, OTHER_KEY, signed=True)], [], "is not signed by this server"),
+    ([], ["made-up"], "this server did not make"),
+    ([], [""], "this server did not make"),
+    ([], [generate_session_id(OTHER_KEY, signed=True)], "this server did not make"),
+    ([], [SIGNED_ID.split(".")[0] + ".é"], "this server did not make"),  # Bokeh's compare would raise
+    ([], ["a" * (MAX_SESSION_ID_CHARS + 1)], "this server did not make"),
+])
+def test_session_tokens_and_ids_in_a_page_request_are_the_servers_own(tokens, ids, expected):
+    problem = session_problem(tokens, ids, True, KEY.encode())
+    assert problem is None if expected is None else expected in problem
+
+
 def test_the_limits_sit_just_past_their_values():
     assert query_problem("vox=" + "1" * MAX_VALUE_CHARS) is None
     assert query_problem("vox=" + "1" * (MAX_VALUE_CHARS + 1)) is not None
@@ -205,12 +230,23 @@ def test_no_page_request_gets_a_5xx_or_a_traceback(served, query, header_pairs):
     assert_no_fault(*served, raw_request("GET", target, header_pairs), target)
 
 
-@settings(FUZZ, max_examples=40)  # a token Bokeh can use opens a session (~0.4 s)
+@settings(FUZZ, max_examples=40)  # none is signed by the server: each is refused at the edge
 @given(protocols=st.one_of(header_values, tokens.map(lambda token: f"bokeh, {token}")))
 def test_no_websocket_handshake_gets_a_5xx_or_a_traceback(served, protocols):
     own_page = ("Origin", f"http://localhost:{urlsplit(served[0]).port}")
     request = raw_request("GET", "/ws", [*HANDSHAKE, ("Sec-WebSocket-Protocol", protocols), own_page])
     assert_no_fault(*served, request, protocols)
+
+
+@settings(FUZZ, max_examples=40)
+@given(name=st.sampled_from(["bokeh-token", "bokeh-session-id", "Bokeh-Session-Id"]),
+       value=st.one_of(header_values, tokens, tokens.map(lambda token: token + "." + token[:43])))
+def test_no_page_request_naming_a_session_gets_a_5xx_or_a_traceback(served, name, value):
+    if name.islower():  # an argument of the address
+        target, header_pairs = "/?" + urlencode({name: value}), []
+    else:
+        target, header_pairs = "/", [(name, value)]
+    assert_no_fault(*served, raw_request("GET", target, header_pairs), f"{name}: {value}")
 
 
 def test_and_none_after_the_fuzzing_either(served):

@@ -19,8 +19,8 @@ from pathlib import Path
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import pytest
-from http_helpers import fetch
-from proxy_helpers import health_worker, visit
+from http_helpers import fetch, websocket_status
+from proxy_helpers import TOKEN, health_worker, visit
 from proxy_helpers import worker as worker_of
 
 from dashboard.auth import SECRET_ENV, add_user
@@ -244,6 +244,42 @@ def test_a_killed_worker_is_routed_around_and_back_within_seconds(farm):
     assert back_s < 20
     # Once nginx tries it again (after FAIL_TIMEOUT), the browser's cookie leads back to it.
     wait_until(lambda: health_worker(farm.url, cookie)[0] == address, timeout=30_000, interval=500)
+
+
+def worker_addresses(farm):
+    """host:port of every worker, as the supervisor logged them."""
+    return {address for name, (address, _) in farm.started().items() if name.startswith("worker")}
+
+
+def page_token(url, cookie=None):
+    """(worker that rendered the page, the session token in it) for a page loaded at ``url``."""
+    page = fetch(url, headers={"Cookie": f"{ROUTE_COOKIE}={cookie}"} if cookie else {})
+    assert page.status == 200, f"the page answered {page.status}"
+    return worker_of(page.headers), TOKEN.search(page.text)[1]
+
+
+def test_workers_accept_each_others_session_tokens(farm):
+    """The supervisor hands every worker the same secret: a page's token opens a websocket on any worker
+    (a browser whose worker died reconnects elsewhere)."""
+    proxy_origin = f"http://{urlsplit(farm.url).netloc}"  # the origin the workers allow
+    rendered_by, token = page_token(farm.url)
+    for address in worker_addresses(farm):
+        assert websocket_status(f"http://{address}/", "/ws", token, origin=proxy_origin) == 101, (
+            f"a token from {rendered_by} refused by {address}")
+
+
+def test_a_server_with_another_secret_refuses_those_tokens_and_they_its(farm, tmp_path, monkeypatch):
+    monkeypatch.delenv(SECRET_ENV, raising=False)  # its own secret, generated into its own file
+    args = ["--cookie-secret-file", str(tmp_path / "secret")]
+    with open(tmp_path / "other.log", "w") as log, serve_app(log=log, args=args) as (other_url, _):
+        _, farm_token = page_token(farm.url)
+        other_token = TOKEN.search(fetch(other_url).text)[1]
+        assert websocket_status(other_url, "/ws", other_token) == 101  # its own token opens
+        assert websocket_status(other_url, "/ws", farm_token) == 400
+        worker = next(iter(worker_addresses(farm)))
+        assert websocket_status(f"http://{worker}/", "/ws", other_token,
+                                origin=f"http://{urlsplit(farm.url).netloc}") == 400
+    assert "Traceback" not in (tmp_path / "other.log").read_text()
 
 
 def start_farm(tmp_path, workers, *options):
