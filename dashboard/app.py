@@ -5,11 +5,12 @@ Nothing mutable is shared between sessions: :func:`create_app` builds a new Sess
 plots each time; only pure physics results are cached (:mod:`dashboard.state.current`).
 """
 
-from importlib import resources
 from urllib.parse import urlencode
 
 import panel as pn
 
+from dashboard.pages import asset_text
+from dashboard.serving import TITLE
 from dashboard.state.presets import PRESETS
 from dashboard.state.session import PARTS, URL_KEYS, VIEWS, SessionState
 from dashboard.views.about import AboutView
@@ -30,13 +31,12 @@ from dashboard.views.tabs import lazy_tabs
 pn.extension("katex", disconnect_notification="Connection to the server lost. Reload the page: your "
                                               "settings are in its address and come back with it.")
 
-TITLE = "FN-DAM Explorer"
 NO_PRESET = "Choose a preset…"
 
 
 def stylesheet():
     """The app's CSS from the installed ``assets`` package."""
-    return resources.files("assets").joinpath("style.css").read_text(encoding="utf-8")
+    return asset_text("style.css")
 
 
 def sync_url(session, notice):

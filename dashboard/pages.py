@@ -8,7 +8,7 @@ from html import escape
 from importlib import resources
 from string import Template
 
-from dashboard.app import TITLE
+from dashboard.serving import TITLE
 
 
 def asset_text(name):

@@ -25,8 +25,6 @@ from pathlib import Path
 NGINX = os.environ.get("FNDAM_NGINX", "/usr/sbin/nginx")
 #: Name of the affinity cookie (also in deploy/kubernetes/ingress.yaml).
 ROUTE_COOKIE = "fndam_route"
-#: Liveness path of every app server (answered without building the app).
-HEALTH_PATH = "/healthz"
 #: Panel reads PANEL_CDN_ROOT once, when it is imported, and writes "<root><version>/dist/..." for
 #: stylesheets of a session it did not render itself (panel.io.resources.CDN_DIST). The root must be
 #: an http(s) URL (Panel takes anything else for a file path and fails); with the proxy's public

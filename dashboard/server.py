@@ -13,21 +13,18 @@ from tornado.web import RequestHandler
 from tornado.websocket import WebSocketClosedError
 
 from dashboard import edge
-from dashboard.app import TITLE, create_app
+from dashboard.app import create_app
 from dashboard.auth import BOKEH_SESSIONS, LOGIN_COOKIES, signing_key
 from dashboard.login import LOGIN_PATH, UsersFileAuth
+from dashboard.serving import LIVENESS_PATH, LOG_FORMAT, TITLE
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("tornado.access")
 
-#: Every log line says when, how severe and who: "2026-01-05 10:02:03,123 WARNING dashboard.auth: ...".
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 #: Longest request address the access log writes out, in characters (a hostile one can be ~64k).
 MAX_LOGGED_URI = 300
 #: Largest request body accepted, in bytes: only the login form is posted (Bokeh talks over websockets).
 MAX_BODY_BYTES = 64 * 1024
-#: Path of the liveness endpoint under the server's prefix (proxies and probes poll it).
-LIVENESS_PATH = "/healthz"
 
 
 class Liveness(RequestHandler):

@@ -24,6 +24,7 @@ import time
 import urllib.request
 
 from dashboard import auth, proxy
+from dashboard.serving import LIVENESS_PATH, LOG_FORMAT
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +33,6 @@ log = logging.getLogger(__name__)
 MAX_WORKERS = 32
 #: Workers listen here only: nginx is their one client.
 WORKER_ADDRESS = "127.0.0.1"
-#: Same format as the app servers' log lines (dashboard.server.LOG_FORMAT).
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 POLL_S = 0.2          # how often the supervisor looks at its children
 READY_TIMEOUT_S = 120  # N workers import Panel at once at startup: ~1.5 s each on a free core
 STOP_TIMEOUT_S = 10    # SIGTERM, then SIGKILL after this long
@@ -195,14 +194,14 @@ def build_children(args, run_dir, secret):
     env = worker_environment(proxy.cdn_root(origins[0], prefix), secret)
     ports = free_ports(WORKER_ADDRESS, args.workers)
     workers = [Child(f"worker {number} ({WORKER_ADDRESS}:{port})", worker_command(port, origins, options),
-                     env, f"http://{WORKER_ADDRESS}:{port}{prefix}{proxy.HEALTH_PATH}")
+                     env, f"http://{WORKER_ADDRESS}:{port}{prefix}{LIVENESS_PATH}")
                for number, port in enumerate(ports, start=1)]
     upstreams = [f"{WORKER_ADDRESS}:{port}" for port in ports]
     site = proxy.site_config(proxy.listen_address(args.address, args.port), upstreams, prefix)
     (run_dir / "nginx.conf").write_text(proxy.main_config(run_dir, site), encoding="utf-8")
     host = "localhost" if args.address in ("0.0.0.0", "::") else args.address
     nginx = Child(f"nginx ({args.address}:{args.port})", proxy.nginx_command(run_dir), dict(os.environ),
-                  f"http://{proxy.listen_address(host, args.port)}{prefix}{proxy.HEALTH_PATH}")
+                  f"http://{proxy.listen_address(host, args.port)}{prefix}{LIVENESS_PATH}")
     return workers, nginx
 
 

@@ -18,7 +18,7 @@ from proxy_helpers import worker as worker_of
 from dashboard import proxy
 from dashboard.auth import SECRET_ENV
 from dashboard.cli import build_parser
-from dashboard.server import LIVENESS_PATH
+from dashboard.serving import LIVENESS_PATH
 from dashboard.testing import free_port, responds, wait_until
 
 DEPLOY = Path(__file__).parent.parent / "deploy"
