@@ -10,8 +10,9 @@ Serves the app with the console command, as a lab would, and drives headless Chr
    session) and its child processes (the training worker pool) apart.  Each repeat plays a new seed,
    so the worker computes every run it shows (no cached run).
 2. Control-to-redraw in one Chromium page (type an oxide voltage in the band view, wait for new plot
-   data in the browser): alone, with OTHERS other sessions open on the learning view and paused, and
-   with those sessions playing (distinct seeds: the worker computes each of their runs).  The other
+   data in the browser): alone, with OTHERS other sessions open on the learning view and paused, with
+   those sessions playing (distinct seeds: the worker computes each of their runs), and with OTHERS
+   sessions playing one run (one seed, as a class at the defaults: computed once).  The other
    sessions are students over Bokeh's websocket protocol without a browser (benchmarks/_browser_session.py,
    as load.py drives them): the server does for them all it does for a browser, but no renderer of
    theirs competes with the server for this machine's two cores (in a class each student's browser has
@@ -49,6 +50,7 @@ OTHERS = 5  #: sessions playing beside the measured one
 LATENCY_REPEATS = 7  #: voltage changes per latency median
 RUN_STEPS = 10_000  #: steps of every played run: ~30 s of playing at 100 steps per 0.3 s tick
 REDRAW_TIMEOUT_MS = 30_000  #: a change not drawn by then counts as never (inf)
+PLAY_BEFORE_S = 3.0  #: seconds the other students play before the latency is measured
 
 #: Text of a pane (Panel keeps it in a shadow root beside <style> elements).
 TEXT_JS = ("e => [...(e.shadowRoot || e).children].filter(c => c.tagName !== 'STYLE')"
@@ -226,7 +228,10 @@ class Class:
             await asyncio.gather(*(student.idle(0.2) for student in self.students))
 
     def play(self):
-        self._run(asyncio.gather(*(student.play() for student in self.students)))
+        async def press_all():
+            await asyncio.gather(*(student.play() for student in self.students))
+
+        self._run(press_all())
 
     def frames(self):
         return [student.frames for student in self.students]
@@ -240,26 +245,32 @@ class Class:
 
 
 def control_latency(browser, url, server, repeats):
-    """Medians over ``repeats`` of the observer's control-to-redraw [s]: alone, beside OTHERS paused
-    students on the learning view, and beside them playing (``server``: the server's process id)."""
+    """Medians over ``repeats`` of the observer's control-to-redraw [s]: ``alone``; beside OTHERS
+    students on the learning view with distinct seeds, ``paused`` and ``playing`` (the worker computes
+    five runs); beside OTHERS students playing the same run (``same``: computed once for all, as for a
+    class at the defaults).  ``server`` is the server's process id."""
     observer = browser.new_page()
     observer.goto(url + "?view=band")
     wait_until(lambda: data_fingerprint(observer)[1] > 0, observer, timeout=60_000)
-    volts = [8.0 + 0.5 * i for i in range(LATENCY_REPEATS)]
-    between = [v + 0.25 for v in reversed(volts)]  # each pass starts from a value the last did not end on
-    results = {"alone": [], "paused": [], "playing": []}
+    up = [8.0 + 0.5 * i for i in range(LATENCY_REPEATS)]
+    down = [v + 0.25 for v in reversed(up)]  # each pass starts from a value the last did not end on
+    results = {"alone": [], "paused": [], "playing": [], "same": []}
     for r in range(repeats):
-        results["alone"].append(voltage_latency(observer, volts))
-        others = Class(url, [100 * (r + 1) + i for i in range(OTHERS)])
-        results["paused"].append(voltage_latency(observer, between))
-        before = others.frames()
-        others.play()
-        time.sleep(1.0)  # the first chunks computed and streaming
-        results["playing"].append(voltage_latency(observer, volts))
-        played = [after - b for after, b in zip(others.frames(), before, strict=True)]
-        print(f"  repeat {r + 1}: frames streamed to each playing student meanwhile: {played}", flush=True)
-        others.close()
-        wait_for_idle(server)
+        results["alone"].append(voltage_latency(observer, up))
+        for name, seeds in (("playing", [100 * (r + 1) + i for i in range(OTHERS)]),
+                            ("same", [100 * (r + 1) + OTHERS] * OTHERS)):
+            others = Class(url, seeds)
+            if name == "playing":
+                results["paused"].append(voltage_latency(observer, down))
+            before = others.frames()
+            others.play()
+            time.sleep(PLAY_BEFORE_S)
+            results[name].append(voltage_latency(observer, up if name == "playing" else down))
+            shown = [after - b for after, b in zip(others.frames(), before, strict=True)]
+            print(f"  repeat {r + 1}, {name}: frames streamed to each student since Play: {shown}",
+                  flush=True)
+            others.close()
+            wait_for_idle(server)
     observer.close()
     return {name: statistics.median(samples) for name, samples in results.items()}
 
@@ -278,9 +289,11 @@ def main(repeats):
         lat = control_latency(browser, url, server.pid, repeats)
         ms = {name: f"{1e3 * value:.0f} ms" for name, value in lat.items()}
         print(f"control-to-redraw in one page (median of {repeats} x {LATENCY_REPEATS} changes): alone "
-              f"{ms['alone']}, beside {OTHERS} paused learning sessions {ms['paused']}, beside them playing "
-              f"{ms['playing']}: {lat['playing'] / lat['paused']:.2f}x paused, "
-              f"{lat['playing'] / lat['alone']:.2f}x alone; target <= 1.5x")
+              f"{ms['alone']}; beside {OTHERS} learning sessions with distinct runs: paused {ms['paused']}, "
+              f"playing {ms['playing']} ({lat['playing'] / lat['paused']:.2f}x paused, "
+              f"{lat['playing'] / lat['alone']:.2f}x alone); beside {OTHERS} playing one run: {ms['same']} "
+              f"({lat['same'] / lat['paused']:.2f}x paused, {lat['same'] / lat['alone']:.2f}x alone); "
+              "target <= 1.5x")
 
 
 if __name__ == "__main__":

@@ -41,6 +41,9 @@ CHUNK_STEPS = 500
 LIVE_RUNS = 4  #: live LearningRuns a process keeps (each holds its whole record)
 RECORDINGS = 16  #: recordings the server process keeps for sessions to come (LRU)
 ORPHAN_CHECK_S = 1.0  #: how often a worker checks that its server is still alive [s]
+#: Niceness added to the worker: at 10 the scheduler gives it ~1/10 of a core's share of a process at
+#: the default priority when they compete, and all of an idle core.
+WORKER_NICE = 10
 
 
 class RunSpec(NamedTuple):
@@ -80,9 +83,12 @@ def compute(spec, since, until):
 
 
 def _start_worker(server_pid):
-    """Worker initializer.  Ctrl-C stops the server, which shuts its pool down: the worker ignores it
-    (no second traceback).  A server stopped by a signal (SIGTERM, SIGKILL) cannot shut its pool down:
-    the worker notices it has a new parent and exits, rather than idle on forever."""
+    """Worker initializer.  Training is background work: the worker runs at a lower priority
+    (:data:`WORKER_NICE`), so that the server's event loop, which answers every student's controls, gets
+    the cores first when they are short.  Ctrl-C stops the server, which shuts its pool down: the
+    worker ignores it (no second traceback).  A server stopped by a signal (SIGTERM, SIGKILL) cannot
+    shut its pool down: the worker notices it has a new parent and exits, rather than idle on forever."""
+    os.nice(WORKER_NICE)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def exit_with_server():

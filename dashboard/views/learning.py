@@ -73,7 +73,7 @@ class LearningView(StateView):
                 self.state.reset()  # Play after the end starts again
             self._start_driver()
         else:
-            self._stop_work()
+            self._pause()
         self.play.label = "Pause" if event.new else "Play"
 
     def _on_step(self):
@@ -85,9 +85,9 @@ class LearningView(StateView):
 
     def _on_reset(self):
         self.play.value = False
-        self._stop_work()
+        self._stepping = False
         with frame():
-            self.state.reset()
+            self.state.reset()  # which releases the old run's work
 
     def _tick(self):
         """Show the next chunk if it has been computed (playing, or a Step waiting), take the rates if
@@ -112,9 +112,9 @@ class LearningView(StateView):
             self._driver.stop()
             self._driver = None
 
-    def _stop_work(self):
-        """Pause, reset or a closed page: stop the callback and the work asked for (the rates excepted:
-        they are shown when they come)."""
+    def _pause(self):
+        """Stop showing steps and release the work asked for; the callback goes on only while the run's
+        rates are awaited (they are shown when they come)."""
         self._stepping = False
         self.state.stop()
         if not self.state.poll():
