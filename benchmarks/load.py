@@ -17,9 +17,10 @@ tool's own CPU (it shares the machine with the server). ``--json FILE`` writes e
 measured run, two sessions per worker warm the server up (first imports and caches; not counted).
 
 Soak (``--soak CYCLES``): sessions opened, changed and closed, ``--concurrency`` at a time; every server
-process's resident memory (/proc/<pid>/status) is read after the first ``--first`` cycles and at the end,
-each time ``--cull-wait`` seconds after the last page closed (the server drops closed sessions ~5-10 s
-after), and the ratio printed (issue 9 wants it within 10 %).
+process's resident memory (/proc/<pid>/status) is read after the first ``--first`` cycles, every
+``--read-every`` cycles after that if given (a plateau and a leak look alike in two readings) and at the
+end, each time ``--cull-wait`` seconds after the last page closed (the server drops closed sessions
+~5-10 s after); the ratio of the last reading to the first is printed (issue 9 wants it within 10 %).
 
 Kill (``--kill-worker-after S``, needs ``--workers``): ``--sessions`` students start at once; after S
 seconds one worker gets SIGKILL and ``--after-kill`` new students start: they must all open; errors of
@@ -109,6 +110,8 @@ def build_parser():
     parser.add_argument("--concurrency", type=_count(1), default=4, help="soak: sessions at a time (4)")
     parser.add_argument("--first", type=_count(1), default=50,
                         help="soak: cycles after which memory is first read (50)")
+    parser.add_argument("--read-every", type=_count(0), default=0, metavar="CYCLES",
+                        help="soak: also read memory every CYCLES cycles after the first reading")
     parser.add_argument("--cull-wait", type=_seconds, default=15.0,
                         help="soak: seconds after the last close before memory is read (15)")
     parser.add_argument("--kill-worker-after", type=_seconds, metavar="S",
@@ -241,8 +244,14 @@ async def warm_up(url, http, count, args):
             for i in range(count)]
 
 
+def soak_milestones(args):
+    """Cycle counts after which the soak reads memory: ``--first``, every ``--read-every``, the end."""
+    steps = range(args.first + args.read_every, args.soak, args.read_every) if args.read_every else []
+    return [args.first, *steps, args.soak]
+
+
 async def soak(url, http, args, roots):
-    """Open/close cycles ``args.concurrency`` at a time; memory after ``args.first`` cycles and at the end."""
+    """Open/close cycles ``args.concurrency`` at a time; memory at each of :func:`soak_milestones`."""
     records, readings = [], {}
     next_index = 0
 
@@ -252,11 +261,10 @@ async def soak(url, http, args, roots):
             index, next_index = next_index, next_index + 1
             records.append(await student(url, http, index, args))
 
-    for label, target in ((f"after {min(args.first, args.soak)} cycles", min(args.first, args.soak)),
-                          (f"after {args.soak} cycles", args.soak)):
+    for target in soak_milestones(args):
         await asyncio.gather(*(cycles_until(target) for _ in range(args.concurrency)))
         await asyncio.sleep(args.cull_wait)
-        readings[label] = memory(roots)
+        readings[f"after {target} cycles"] = memory(roots)
         print(f"  {len(records)} cycles done; memory read {args.cull_wait:g} s after the last close",
               flush=True)
     return records, readings
@@ -324,13 +332,14 @@ def split_sessions(records):
 
 
 def print_memory(readings):
-    first, last = readings.values()
-    print("  resident memory [MB], " + " -> ".join(readings) + ":")
+    """Print each server process's memory at every reading; return {process: last / first reading}."""
+    first, *_, last = readings.values()
+    print("  resident memory [MB], " + " -> ".join(readings) + " (last / first):")
     ratios = {}
-    for name in sorted(set(first) | set(last)):
-        before, after = first.get(name, math.nan), last.get(name, math.nan)
-        ratios[name] = after / before
-        print(f"    {name}: {before:.1f} -> {after:.1f} ({ratios[name]:.3f}x)")
+    for name in sorted(set().union(*readings.values())):
+        values = [reading.get(name, math.nan) for reading in readings.values()]
+        ratios[name] = last.get(name, math.nan) / first.get(name, math.nan)
+        print(f"    {name}: {' -> '.join(f'{mb:.1f}' for mb in values)} ({ratios[name]:.3f}x)")
     return ratios
 
 
@@ -378,6 +387,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.kill_worker_after is not None and not args.workers:
         parser.error("--kill-worker-after needs --workers K (it kills one of the workers)")
+    if args.soak and args.first >= args.soak:
+        parser.error(f"--first ({args.first}) must be below --soak ({args.soak}): memory after the first "
+                     "cycles is compared with memory at the end")
     if args.pid and not args.url:
         parser.error("--pid is for --url (a server this tool starts is measured by itself)")
     results = {"command": sys.argv, "args": {k: str(v) for k, v in vars(args).items()}}

@@ -3,12 +3,14 @@ cannot rot silently: its students open pages, type values and get new plot data 
 server's memory; a server that is not there gives counted errors, and bad arguments one line."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from dashboard.proxy import ROUTE_COOKIE
 from dashboard.testing import free_port
 
 LOAD = Path(__file__).parents[1] / "benchmarks" / "load.py"
@@ -51,6 +53,22 @@ def test_soak_reads_the_server_memory_after_the_first_cycles_and_at_the_end(tmp_
     assert figures["memory_ratio"][process] == pytest.approx(last[process] / first[process])
 
 
+def test_through_the_proxy_a_killed_worker_fails_only_its_own_sessions(tmp_path):
+    out = tmp_path / "kill.json"
+    result = run_load("--workers", 2, "--sessions", 4, "--changes", 2, "--think", 1, "--timeout", 60,
+                      "--kill-worker-after", 3, "--after-kill", 2, "--json", out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    figures = json.loads(out.read_text())
+    first, after = figures["sessions"][:4], figures["sessions"][4:]
+    assert all(s["cookie"].startswith(f"{ROUTE_COOKIE}=") for s in figures["sessions"])
+    assert figures["before_kill"]["split_sessions"] == 0  # page and websocket on one worker
+    killed = "127.0.0.1:" + re.search(r"--port (\d+)", figures["killed"]["command"]).group(1)
+    failed = {s["upstreams"]["websocket"] for s in first if s["error"]}
+    assert failed <= {killed}, figures["before_kill"]["by_worker"]
+    assert [s["error"] for s in after] == [None, None]
+    assert all(s["upstreams"]["websocket"] for s in after)  # named by the proxy: they went through it
+
+
 def test_a_server_that_is_not_there_gives_counted_errors():
     result = run_load("--url", f"http://localhost:{free_port()}/", "--sessions", 2, "--changes", 1)
     assert result.returncode == 1
@@ -66,6 +84,7 @@ def test_a_server_that_is_not_there_gives_counted_errors():
         (("--url", "localhost:5006"), "expected an http:// or https:// URL"),
         (("--kill-worker-after", "5"), "--kill-worker-after needs --workers K"),
         (("--think", "soon"), "expected seconds, got 'soon'"),
+        (("--soak", "30"), "--first (50) must be below --soak (30)"),
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(args, expected):
