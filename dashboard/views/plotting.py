@@ -44,9 +44,12 @@ def _rows(renderer):
 
 
 #: Options every plot shares: fills its column, axes follow each frame, Bokeh's save tool for PNG,
-#: legend entries only for layers with data.
+#: legend entries only for layers with data, drawn on a plain canvas: HoloViews' default, WebGL, is
+#: rendered in software by a browser without GPU acceleration (headless Chromium, many lab PCs, remote
+#: desktops) and copied to the page on every repaint, which slowed every redraw.
 PLOT_OPTS = {"responsive": True, "height": 430, "framewise": True, "show_grid": True,
-             "tools": ["hover", "save"], "active_tools": ["box_zoom"], "hooks": [hide_empty_legend_items]}
+             "tools": ["hover", "save"], "active_tools": ["box_zoom"], "hooks": [hide_empty_legend_items],
+             "backend_opts": {"plot.output_backend": "canvas"}}
 
 
 FRAMEWISE_ELEMENTS = ("Curve", "Scatter", "Points", "Rectangles", "Segments", "Area")
