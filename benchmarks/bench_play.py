@@ -16,7 +16,7 @@ Serves the app with the console command, as a lab would, and drives headless Chr
    sessions are students over Bokeh's websocket protocol without a browser (benchmarks/_browser_session.py,
    as load.py drives them): the server does for them all it does for a browser, but no renderer of
    theirs competes with the server for this machine's two cores (in a class each student's browser has
-   its own machine).  They read every message, and the number of streamed frames each received shows
+   its own machine).  They read every message, and the messages with new plot data each received show
    they played.
 
 Prints medians over repeats and the ratios measured in this run; no asserts.  Issue 9's targets: a
@@ -33,7 +33,7 @@ import threading
 import time
 from pathlib import Path
 
-from _browser_session import BrowserSession, objects
+from _browser_session import BrowserSession, carries_plot_data, objects
 from tornado.httpclient import AsyncHTTPClient
 
 from dashboard.testing import (
@@ -50,7 +50,7 @@ OTHERS = 5  #: sessions playing beside the measured one
 LATENCY_REPEATS = 7  #: voltage changes per latency median
 RUN_STEPS = 10_000  #: steps of every played run: ~30 s of playing at 100 steps per 0.3 s tick
 REDRAW_TIMEOUT_MS = 30_000  #: a change not drawn by then counts as never (inf)
-PLAY_BEFORE_S = 3.0  #: seconds the other students play before the latency is measured
+PLAY_BEFORE_S = 3.0  #: seconds the other students play (after their first plot data) before measuring
 
 #: Text of a pane (Panel keeps it in a shadow root beside <style> elements).
 TEXT_JS = ("e => [...(e.shadowRoot || e).children].filter(c => c.tagName !== 'STYLE')"
@@ -176,8 +176,8 @@ def wait_for_idle(pid, timeout=120.0):
 
 
 class Student(BrowserSession):
-    """A learning page held over the websocket (no browser) that can press Play, counts the frames
-    streamed to it and notes when its summary shows the searched learning rates."""
+    """A learning page held over the websocket (no browser) that can press Play, counts the messages
+    with new plot data it gets (frames) and notes when its summary shows the searched learning rates."""
 
     def __init__(self, url, http):
         super().__init__(url, http, timeout=120.0)
@@ -188,7 +188,7 @@ class Student(BrowserSession):
             if msg.msgtype == "PATCH-DOC":
                 events = msg.content["events"]
                 self.models.update({obj["id"]: obj for obj in objects(events)})
-                self.frames += any(event.get("kind") == "ColumnsStreamed" for event in events)
+                self.frames += carries_plot_data(events)
                 self.searched = self.searched or "η0" in json.dumps(events, ensure_ascii=False)
             return wanted(msg)
 
@@ -236,6 +236,15 @@ class Class:
     def frames(self):
         return [student.frames for student in self.students]
 
+    def wait_for_frames(self, before, timeout=60.0):
+        """Wait until every student got plot data since ``frames()`` was ``before``; False on timeout."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if all(now > then for now, then in zip(self.frames(), before, strict=True)):
+                return True
+            time.sleep(0.05)
+        return False
+
     def close(self):
         self.reading.cancel()
         for student in self.students:
@@ -264,10 +273,13 @@ def control_latency(browser, url, server, repeats):
                 results["paused"].append(voltage_latency(observer, down))
             before = others.frames()
             others.play()
+            if not others.wait_for_frames(before):
+                print(f"  warning: repeat {r + 1}, {name}: not every student got plot data within a minute "
+                      "of Play", flush=True)
             time.sleep(PLAY_BEFORE_S)
             results[name].append(voltage_latency(observer, up if name == "playing" else down))
             shown = [after - b for after, b in zip(others.frames(), before, strict=True)]
-            print(f"  repeat {r + 1}, {name}: frames streamed to each student since Play: {shown}",
+            print(f"  repeat {r + 1}, {name}: frames of plot data each student got since Play: {shown}",
                   flush=True)
             others.close()
             wait_for_idle(server)

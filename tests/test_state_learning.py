@@ -1,5 +1,7 @@
 """View 4 state (synapse learning) without a browser."""
 
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -285,6 +287,17 @@ def test_a_worker_process_computes_the_run_shown_here():
         np.testing.assert_array_equal(state.weight_traces()["fndam"]["w"], here.weight_traces()["fndam"]["w"])
         np.testing.assert_array_equal(state.curves()[name]["energy"], here.curves()[name]["energy"])
     assert state.summary()["memories"] == here.summary()["memories"]
+
+
+def test_a_killed_worker_is_replaced_and_the_run_goes_on():
+    runs.forget()
+    pool = runs.process_pool()
+    os.kill(pool.submit(os.getpid).result(), signal.SIGKILL)  # out of memory, say
+    state = LearningState(n_steps=300, seed=4)
+    state.executor = pool
+    wait_until(lambda: state.advance(300) is not None, timeout=60_000)
+    assert state.steps_done == 300
+    assert pool.submit(os.getpid).result() != os.getpid()  # a worker process again
 
 
 def test_a_worker_exits_when_its_server_is_killed():

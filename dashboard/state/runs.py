@@ -99,24 +99,32 @@ def _start_worker(server_pid):
     threading.Thread(target=exit_with_server, name="exit-with-server", daemon=True).start()
 
 
-_pool = None
+class WorkerPool:
+    """A pool of one worker process (spawned: no copy of the server's state or threads), started on the
+    first :meth:`submit` and started again on the first one after its worker died (killed, out of
+    memory): the sessions keep this object, whatever becomes of the pool behind it."""
+
+    def __init__(self):
+        self._pool = None
+
+    def submit(self, fn, *args):
+        """Run ``fn(*args)`` in the worker; return its ``concurrent.futures.Future``."""
+        if self._pool is not None:
+            try:
+                return self._pool.submit(fn, *args)
+            except BrokenProcessPool:
+                log.warning("the training worker had died; starting a new one")
+        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=_start_worker, initargs=(os.getpid(),))
+        return self._pool.submit(fn, *args)
+
+
+_pool = WorkerPool()
 
 
 def process_pool():
-    """This process's pool of one worker process, started (spawn: no copy of the server's state or
-    threads) on first use and again after a worker died."""
-    global _pool
-    if _pool is None:
-        _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                    initializer=_start_worker, initargs=(os.getpid(),))
+    """This process's :class:`WorkerPool` (one for every session of the server)."""
     return _pool
-
-
-def _forget_pool(pool):
-    """Drop ``pool`` (broken: its worker died) so that the next :func:`process_pool` starts a new one."""
-    global _pool
-    if _pool is pool:
-        _pool = None
 
 
 class Recording:
@@ -126,7 +134,7 @@ class Recording:
     def __init__(self, spec):
         self.spec = spec
         self.info, self.record = None, None
-        self._pending = None  # (executor, future) of the request in flight
+        self._pending = None  # the Future of the request in flight
         self._waiting = weakref.WeakSet()  # playbacks whose last request is not answered yet
 
     @property
@@ -140,18 +148,18 @@ class Recording:
         return self._pending is not None
 
     def poll(self):
-        """Take the answer of the request in flight if it has come; True if it brought something."""
-        if self._pending is None or not self._pending[1].done():
+        """Take the answer of the request in flight if it has come; True if it brought something (a
+        request that died with its worker is asked again by the next :meth:`ensure`)."""
+        future = self._pending
+        if future is None or not future.done():
             return False
-        executor, future = self._pending
         self._pending = None
         if future.cancelled():
             return False
         try:
             self._take(*future.result())
         except BrokenProcessPool:
-            log.warning("the training worker died; a new one starts with the next request")
-            _forget_pool(executor)
+            log.warning("the training worker died while computing; asking again")
             return False
         return True
 
@@ -181,7 +189,7 @@ class Recording:
         ahead = min(self.spec.n_steps, until + CHUNK_STEPS // 2) if until else 0
         if self._pending is None and (self.info is None or self.steps < ahead):
             end = min(self.spec.n_steps, max(until, self.steps) + CHUNK_STEPS) if until else 0
-            self._pending = (executor, executor.submit(compute, self.spec, self.steps, end))
+            self._pending = executor.submit(compute, self.spec, self.steps, end)
         if waiter is not None:
             (self._waiting.discard if here else self._waiting.add)(waiter)
         return here
@@ -190,7 +198,7 @@ class Recording:
         """``waiter`` no longer waits (paused, reset, closed): if nobody else does, cancel the request
         in flight unless the worker has started it."""
         self._waiting.discard(waiter)
-        if not self._waiting and self._pending is not None and self._pending[1].cancel():
+        if not self._waiting and self._pending is not None and self._pending.cancel():
             self._pending = None
 
 
