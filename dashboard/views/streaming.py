@@ -5,11 +5,6 @@ Re-rendering a whole overlay per frame is what made a playing run expensive (~17
 event loop per tick for four overlays): HoloViews rebuilds every layer's data, ranges and styles.  Here
 axes, legend and options are set once, when the figure is built; a frame is a ``ColumnDataSource.stream``
 of the new points per layer (Bokeh sends just those), or, for a new run, new data for every layer.
-
-The figures draw on a plain canvas, not WebGL (HoloViews' default): a browser without GPU
-acceleration (headless Chromium, many lab PCs and remote desktops) renders WebGL in software and copies
-it to the page on every repaint, and a frame repaints once per streamed layer; at a frame every 0.3 s
-that copy took 6.5 s of every 9 s of a playing page's main thread and left it unresponsive.
 """
 
 import holoviews as hv
@@ -48,7 +43,6 @@ class StreamedCurves:
     def __init__(self, layers, options, fit_y=True):
         self._plot = hv.renderer("bokeh").get_plot(hv.Overlay(list(layers.values())).opts(*options))
         self.figure = self._plot.state
-        self.figure.output_backend = "canvas"  # not WebGL: see the module docstring
         if fit_y:
             self.figure.y_range = DataRange1d()
         subplots = self._plot.subplots.values()

@@ -168,7 +168,7 @@ def test_a_step_streams_only_the_new_points_into_the_same_plots(built, view, roo
     assert streamed == {}  # the pulse schedule, drawn with the run, is not sent again
     assert len(updates["schedule-fndam"].data["step"]) == view.state.n_steps + 1
     assert {name: plot.figure for name, plot in view.plots.items()} == figures
-    # Drawn on a canvas: a browser rendering WebGL in software copies it out on every streamed repaint.
+    # On a canvas (PLOT_OPTS): a browser rendering WebGL in software copies it on every streamed repaint.
     assert {figure.output_backend for figure in figures.values()} == {"canvas"}
     assert all(root.select_one({"id": figure.id}) is figure for figure in figures.values())
     click(view.reset)  # a new run (here: from step 0) redraws every layer
