@@ -4,6 +4,7 @@ rejected values, CSV; the plots fed only new points; the work stopped by a pause
 
 import re
 import socket
+from concurrent.futures import ThreadPoolExecutor
 
 import panel as pn
 import pytest
@@ -217,19 +218,23 @@ def test_a_closed_page_stops_its_training():
     server = pn.serve({"learning": playing_app}, port=port, threaded=True, show=False, start=True,
                       verbose=False, check_unused_sessions_milliseconds=100,
                       unused_session_lifetime_milliseconds=100)
+    # The client runs its own event loop: in a thread of its own, free of any loop another test left
+    # running in this one.
+    browser = ThreadPoolExecutor(max_workers=1)
     try:
         wait_until(lambda: socket.socket().connect_ex(("localhost", port)) == 0, timeout=20_000)
-        client = pull_session(url=f"http://localhost:{port}/learning")
+        client = browser.submit(pull_session, url=f"http://localhost:{port}/learning").result()
         (view,) = views
         assert view.state.executor is runs.process_pool()
         wait_until(lambda: view.state.steps_done >= 200, timeout=60_000)  # computed by the worker
         driver, recording = view._driver, view.state.run.recording
         assert driver.running
-        client.close()
+        browser.submit(client.close).result()
         wait_until(lambda: not driver.running and view._driver is None, timeout=20_000)
         assert list(recording._waiting) == []  # nobody waits: nothing more is asked for
         assert recording.steps < view.state.n_steps  # not computed to the end behind the closed page
     finally:
+        browser.shutdown()
         server.stop()
 
 
