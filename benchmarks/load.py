@@ -41,7 +41,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from _browser_session import BrowserSession, SessionError
@@ -397,11 +397,19 @@ def main(argv=None):
         print(f"against {args.url}")
         ok = asyncio.run(measure(args.url, args, args.pid, results))
     else:
-        with tempfile.NamedTemporaryFile("w", prefix="load-server-", suffix=".log", delete=False) as log, \
-                served(args.workers, log) as (url, proc):
-            print(f"serving at {url} ({args.workers or 1} worker(s){', proxy' if args.workers else ''}); "
-                  f"server log {log.name}")
+        with ExitStack() as stack:
+            log = stack.enter_context(tempfile.NamedTemporaryFile("w", prefix="load-server-", suffix=".log",
+                                                                  delete=False))
+            try:
+                url, proc = stack.enter_context(served(args.workers, log))
+            except TimeoutError as exc:  # it exited or never answered: say why in one line
+                sys.exit(f"load.py: error: the server did not start: {exc}")
+            print(f"serving at {url} ({args.workers or 1} worker(s){', proxy' if args.workers else ''})")
             ok = asyncio.run(measure(url, args, [proc.pid], results))
+        if ok:
+            os.unlink(log.name)
+        else:
+            print(f"  server log kept: {log.name}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, default=str))
     return 0 if ok else 1
