@@ -51,10 +51,12 @@ def sync_url(session, notice):
     notice.show(*session.apply_query(location.query_params))
 
     def start_sync():
-        location.search = "?" + urlencode(session.query())
-        for part in (*PARTS, "session"):
-            mapping = {name: key for key, (p, name) in URL_KEYS.items() if p == part}
-            location.sync(session.part(part), mapping)
+        # Each sync() rewrites the URL: held, the browser gets one rewrite instead of eight.
+        with pn.io.hold():
+            location.search = "?" + urlencode(session.query())
+            for part in (*PARTS, "session"):
+                mapping = {name: key for key, (p, name) in URL_KEYS.items() if p == part}
+                location.sync(session.part(part), mapping)
 
     pn.state.onload(start_sync)
 
