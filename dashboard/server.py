@@ -1,6 +1,7 @@
 """Run the Bokeh server that gives every browser session its own app (used by :mod:`dashboard.cli`)."""
 
 import asyncio
+import gc
 import logging
 
 import panel as pn
@@ -102,8 +103,24 @@ def serve(port, secret, address="localhost", origins=(), prefix="", users_file=N
                absent_paths=[prefix + "/autoload.js"] if users_file else ())
     log.info("serving %s at http://%s:%d%s/%s", TITLE, address, port, prefix,
              " (login required)" if users_file else "")
+    collect_garbage_for_pages()
     server.start()
     server.io_loop.start()
+
+
+def collect_garbage_for_pages():
+    """Tune Python's cycle collector for a server that builds pages.
+
+    A new page allocates ~10^5 Python objects (Param, Panel, Bokeh and HoloViews objects); at CPython's
+    default thresholds (700, 10, 10) the collector runs hundreds of times per page, each time walking
+    the modules imported at start as well. Measured in-process over 60 pages kept open: 2.8 s of
+    collection by default, 0.9 s with everything alive at start frozen out of collection and a
+    generation-0 threshold of 10,000 (~30 ms less CPU per page). Garbage cycles from closed sessions
+    are still collected, in fewer and larger passes.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
 
 
 def log_request(handler):

@@ -1,6 +1,7 @@
 """The server: its asyncio exception handler (closed pages are not errors, everything else still is),
 its liveness endpoint, its log format and its signed sessions (served as on a fresh machine)."""
 
+import gc
 import re
 import secrets
 import stat
@@ -13,7 +14,7 @@ from tornado.iostream import StreamClosedError
 from tornado.websocket import WebSocketClosedError
 
 from dashboard.auth import BOKEH_SESSIONS, LOGIN_COOKIES, SECRET_ENV, signing_key
-from dashboard.server import quiet_closed_pages
+from dashboard.server import collect_garbage_for_pages, quiet_closed_pages
 from dashboard.testing import serve_app
 
 TOKEN = re.compile(r'"token":"([^"]+)"')
@@ -147,3 +148,14 @@ def test_a_page_request_naming_a_session_the_server_made_still_opens(served):
     session_id = get_session_id(TOKEN.search(fetch(url, "/").text)[1])
     assert fetch(url, f"/?bokeh-session-id={session_id}").status == 200
     assert faults(log_path) == []
+
+
+def test_the_collector_is_tuned_for_pages_and_spares_what_was_alive_at_start():
+    before = gc.get_threshold()
+    try:
+        collect_garbage_for_pages()
+        assert gc.get_threshold()[0] == 10_000
+        assert gc.get_freeze_count() > 10_000  # the imported modules' objects
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
