@@ -32,9 +32,11 @@ def minimal_app(state=None):
 
 def serve_side_by_side(port):
     """Serve the app at ``/app`` and the minimal page at ``/minimal`` from this process, with the
-    app server's session culling, until interrupted."""
+    app server's session culling and collector settings, until interrupted."""
     from dashboard.app import create_app
+    from dashboard.server import collect_garbage_for_pages
 
+    collect_garbage_for_pages()  # as the app's server does
     pn.serve({"app": create_app, "minimal": minimal_app}, port=port, address="127.0.0.1", show=False,
              check_unused_sessions_milliseconds=5000, unused_session_lifetime_milliseconds=5000)
 
