@@ -11,7 +11,10 @@ Serves the app with the console command, as a lab would, and drives headless Chr
 3. control-to-update in the browser (type a voltage, wait for new plot data) with the server idle and
    while one other session plays a learning run (the server is one process: sessions share its core),
    with only those two pages open;
-4. seconds after the pages close until the server is idle again (CPU below 5 % of a core).
+4. seconds after the pages close until the server is idle again (CPU below 5 % of a core);
+
+and first, the same burst of pages against one app server without the proxy and against two workers
+behind it (``fndam-explorer serve --workers 2``), alternated in one run.
 
 Prints medians; no asserts.
 """
@@ -86,7 +89,32 @@ def seconds_until_idle(pid, timeout=60.0):
     return float("inf")
 
 
+def burst(browser, n, repeats=3):
+    """Median seconds to first plot over ``n`` pages requested at once, for one app server without
+    the proxy and for two workers behind it (``--workers 2``), alternating the two, ``repeats`` times."""
+    servings = {"one server, no proxy": (), "2 workers behind the proxy": ("--workers", "2")}
+    results = {name: ([], 0) for name in servings}
+    with serve_app(args=servings["one server, no proxy"]) as (direct, _), \
+            serve_app(args=servings["2 workers behind the proxy"]) as (proxied, _):
+        urls = dict(zip(servings, (direct, proxied), strict=True))
+        for url in urls.values():  # warm-up: imports and caches of every worker
+            for page in load_together(browser, url, 2)[2]:
+                page.close()
+        for _ in range(repeats):
+            for name, url in urls.items():
+                times, failed, pages = load_together(browser, url, n)
+                for page in pages:
+                    page.close()
+                results[name] = (results[name][0] + times, results[name][1] + failed)
+                time.sleep(12)  # the closed pages' sessions are culled before the next burst
+    for name, (times, failed) in results.items():
+        print(f"burst of {n} pages, {name}: first plot after median {statistics.median(times):.1f} s, "
+              f"slowest {max(times):.1f} s, {failed} never ({repeats} bursts)")
+
+
 def main(n):
+    with chromium() as browser:
+        burst(browser, n)
     with serve_app() as (url, server), chromium() as browser:
         alone, _, pages = load_together(browser, url, 1)  # also warms the server up
         for page in pages:
