@@ -260,7 +260,13 @@ class LearningView(StateView):
                 f"b-bit words at {s['baseline_J_per_bit'] * 1e12:.3g} pJ/bit; {fndam}.")
 
     # --- data ----------------------------------------------------------------------------------
+    #: What a CSV says when asked for before the run's learning rates have come from the worker.
+    NOT_READY_CSV = to_csv({"step": []}, {"note": "the learning rates are still being searched; "
+                                                  "download again in a moment"})
+
     def curves_csv(self):
+        if not self.state.ready():
+            return self.NOT_READY_CSV
         curves = self.state.curves()
         columns = {"step": curves["float"]["step"]}
         for name, data in curves.items():
@@ -274,6 +280,8 @@ class LearningView(StateView):
                                 "energy": f"{p.baseline}, reads {reads}"})
 
     def weights_csv(self):
+        if not self.state.ready():
+            return self.NOT_READY_CSV
         traces = self.state.weight_traces()
         columns = {"step": traces["float"]["step"]}
         for mem, data in traces.items():

@@ -337,3 +337,16 @@ def test_summary_shows_rates_counts_and_pricing(view):
     counts = view.state.run.fndam_counts()
     assert (clipped, dropped) == (counts["clipped"], counts["dropped"])
     assert dropped > 0
+
+
+def test_a_csv_asked_for_before_the_rates_come_says_so(view, monkeypatch):
+    runs.forget()
+    executor = ManualExecutor()
+    monkeypatch.setattr(view.state, "executor", executor)
+    view.state.reset()  # a run whose rates the worker has not sent yet
+    for make_csv in (view.curves_csv, view.weights_csv):
+        text = make_csv()
+        assert "still being searched" in text
+        assert text.splitlines()[-1] == "step"  # a header, no rows
+    executor.run_all()  # the rates
+    assert "learning_rates" in view.curves_csv()
