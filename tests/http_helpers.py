@@ -8,6 +8,7 @@ import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from http.cookies import SimpleCookie
 from urllib.parse import urlsplit
 
 from tornado.httpclient import HTTPClientError, HTTPRequest
@@ -112,3 +113,15 @@ def websocket_status(url, path, token, origin=None, cookie=None):
     # running in this one
     with ThreadPoolExecutor(1) as thread:
         return thread.submit(asyncio.run, connect()).result()
+
+
+def cookies_of(response):
+    """name -> value of the cookies ``response`` sets."""
+    jar = SimpleCookie()
+    for header in response.cookies():
+        jar.load(header)
+    return {name: morsel.value for name, morsel in jar.items()}
+
+
+def cookie_header(cookies):
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())

@@ -3,7 +3,6 @@
 import re
 import stat
 import time
-from http.cookies import SimpleCookie
 from urllib.parse import quote, quote_plus, urlencode, urljoin
 
 import pytest
@@ -20,7 +19,7 @@ from http_fuzz import (
     queries,
     raw_request,
 )
-from http_helpers import fetch, fetches, websocket_status
+from http_helpers import cookie_header, cookies_of, fetch, fetches, websocket_status
 from hypothesis import given, settings
 
 from dashboard.auth import (
@@ -185,17 +184,6 @@ def lab(tmp_path_factory):
         with open(folder / "server.log", "w") as log, serve_app(log=log, prefix=PREFIX, args=args) as served:
             yield served[0], folder
 
-
-def cookies_of(response):
-    """name -> value of the cookies ``response`` sets."""
-    jar = SimpleCookie()
-    for header in response.cookies():
-        jar.load(header)
-    return {name: morsel.value for name, morsel in jar.items()}
-
-
-def cookie_header(cookies):
-    return "; ".join(f"{name}={value}" for name, value in cookies.items())
 
 
 def login(url, user, password, next_page=None):

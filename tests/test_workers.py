@@ -14,12 +14,11 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import pytest
-from http_helpers import fetch, websocket_status
+from http_helpers import cookie_header, cookies_of, fetch, websocket_status
 from proxy_helpers import TOKEN, health_worker, visit
 from proxy_helpers import worker as worker_of
 
@@ -91,17 +90,6 @@ def descendants_named(pid, word):
             found.append((cmdline, child))
     return found
 
-
-def cookies_of(response):
-    """name -> value of the cookies ``response`` sets."""
-    jar = SimpleCookie()
-    for header in response.cookies():
-        jar.load(header)
-    return {name: morsel.value for name, morsel in jar.items()}
-
-
-def cookie_header(cookies):
-    return "; ".join(f"{name}={value}" for name, value in cookies.items())
 
 
 def alive(pid):
