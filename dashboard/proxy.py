@@ -16,8 +16,10 @@ site part.
 """
 
 import argparse
+import grp
 import importlib.util
 import os
+import pwd
 import sys
 from pathlib import Path
 
@@ -186,8 +188,10 @@ def main_config(run_dir, site):
     """A whole nginx.conf around ``site`` that runs in the foreground from ``run_dir``.
 
     Pid file and temporary files stay in ``run_dir``; errors go to stderr, access logging is off
-    (the app servers log their sessions). When started by root, nginx's own workers drop to
-    ``nobody``, so ``run_dir`` must be searchable by others (see :func:`make_run_dir`).
+    (the app servers log their sessions). Started by root, nginx's own workers would drop to
+    ``nobody``, who may not read the installed static files (a virtual environment in a private
+    folder): they run as the user who started them instead, as the app servers do (no more
+    privilege than those already have).
     """
     run_dir = Path(run_dir)
     types = [f"        {mime} {exts};" for mime, exts in MIME_TYPES.items()]
@@ -195,6 +199,7 @@ def main_config(run_dir, site):
             ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")]
     site_lines = ["    " + line if line else line for line in site.splitlines()]
     return "\n".join([
+        *([f"user {_user_and_group()};"] if os.geteuid() == 0 else []),
         "daemon off;",
         "master_process on;",
         "worker_processes 1;",  # the cores are for the app servers; serving files and relaying is light
@@ -211,6 +216,11 @@ def main_config(run_dir, site):
         *site_lines,
         "}",
     ]) + "\n"
+
+
+def _user_and_group():
+    """'user group' of this process, for nginx's ``user`` directive."""
+    return f"{pwd.getpwuid(os.geteuid()).pw_name} {grp.getgrgid(os.getegid()).gr_name}"
 
 
 def make_run_dir(parent=None):

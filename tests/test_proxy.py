@@ -2,6 +2,9 @@
 hold what the page requests, the values it shares with the CLI agree, and the supervisor that writes it
 runs without Panel."""
 
+import grp
+import os
+import pwd
 import subprocess
 import sys
 
@@ -109,3 +112,13 @@ def test_worker_command_binds_loopback_and_allows_the_public_origins():
                            "--allow-websocket-origin", "localhost:8080"]
     named = build_parser().parse_args(["serve", "--workers", "2", "--allow-websocket-origin", "lab:80"])
     assert workers.public_origins(named) == ["lab:80"]
+
+
+def test_nginx_workers_run_as_whoever_started_them_when_that_is_root(tmp_path):
+    # Root's nginx would drop its workers to 'nobody', who cannot read a virtual environment in a
+    # private folder (a fresh clone in a mode-700 temporary directory): every static file got 403.
+    first = proxy.main_config(tmp_path, "").splitlines()[0]
+    if os.geteuid() == 0:
+        assert first == f"user {pwd.getpwuid(0).pw_name} {grp.getgrgid(os.getegid()).gr_name};"
+    else:
+        assert not first.startswith("user ")  # meaningless (and warned about) without root
