@@ -155,11 +155,13 @@ def descendants(pid):
 
 
 def command_line(pid):
-    """The command of process ``pid`` as one short string ('' once it has ended)."""
+    """The command of process ``pid`` as one short string ('' once it has ended): file paths by their
+    last part, so the words that tell processes apart survive a long install folder."""
     try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip()[:90]
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
     except OSError:
         return ""
+    return " ".join(Path(arg).name if arg.startswith("/") else arg for arg in args if arg)[:90]
 
 
 def server_processes(roots):
