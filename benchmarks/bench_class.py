@@ -19,36 +19,23 @@ behind it (``fndam-explorer serve --workers 2``), alternated in one run.
 Prints medians; no asserts.
 """
 
-import os
 import statistics
 import sys
 import time
 
 from dashboard.testing import (
     chromium,
+    cpu_seconds,
     data_fingerprint,
     has_plot_data,
     open_view,
+    rss_mb,
     serve_app,
     type_value,
     wait_for_data_change,
 )
 
 LATENCY_REPEATS = 7
-
-
-def rss_mb(pid):
-    """Resident set size of process ``pid`` [MB]."""
-    for line in open(f"/proc/{pid}/status"):
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def cpu_seconds(pid):
-    """User + system CPU time used so far by process ``pid`` [s]."""
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def load_together(browser, url, n, timeout=120.0):
@@ -78,13 +65,13 @@ def voltage_latency(page, volts):
     return statistics.median(samples)
 
 
-def seconds_until_idle(pid, timeout=60.0):
-    """Seconds until the process uses less than 5 % of a core over half a second."""
+def seconds_until_idle(pid, timeout=60.0, threshold=0.05):
+    """Seconds until the process uses less than ``threshold`` of a core over half a second."""
     start = time.perf_counter()
     while time.perf_counter() - start < timeout:
         used = cpu_seconds(pid)
         time.sleep(0.5)
-        if cpu_seconds(pid) - used < 0.025:
+        if cpu_seconds(pid) - used < threshold * 0.5:
             return time.perf_counter() - start
     return float("inf")
 

@@ -21,10 +21,11 @@ import sys
 import time
 from pathlib import Path
 
-from bench_class import cpu_seconds
+from bench_class import seconds_until_idle
 
 from dashboard.testing import (
     chromium,
+    cpu_seconds,
     data_fingerprint,
     free_port,
     has_plot_data,
@@ -48,13 +49,9 @@ def serve_both(port):
     return proc
 
 
-def wait_idle(pid, quiet=0.5, threshold=0.02):
-    """Block until process ``pid`` used less than ``threshold`` of a core over ``quiet`` seconds."""
-    while True:
-        before = cpu_seconds(pid)
-        time.sleep(quiet)
-        if cpu_seconds(pid) - before < threshold * quiet:
-            return
+def wait_idle(pid):
+    """Block until process ``pid`` uses less than 2 % of a core."""
+    seconds_until_idle(pid, timeout=float("inf"), threshold=0.02)
 
 
 def page_cost(browser, url, pid):

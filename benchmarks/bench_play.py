@@ -26,7 +26,6 @@ playing run costs the server <= 10 % of a core; with 5 other sessions playing, c
 
 import asyncio
 import json
-import os
 import statistics
 import sys
 import threading
@@ -38,6 +37,7 @@ from tornado.httpclient import AsyncHTTPClient
 
 from dashboard.testing import (
     chromium,
+    cpu_seconds,
     data_fingerprint,
     serve_app,
     type_value,
@@ -55,15 +55,6 @@ PLAY_BEFORE_S = 3.0  #: seconds the other students play (after their first plot 
 #: Text of a pane (Panel keeps it in a shadow root beside <style> elements).
 TEXT_JS = ("e => [...(e.shadowRoot || e).children].filter(c => c.tagName !== 'STYLE')"
            ".map(c => c.innerText).join(' ')")
-
-
-def cpu_seconds(pid):
-    """User + system CPU time used so far by process ``pid`` [s] (0 once it has exited)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except FileNotFoundError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def children(pid):

@@ -45,10 +45,9 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from _browser_session import BrowserSession, SessionError
-from bench_class import cpu_seconds, rss_mb
 from tornado.httpclient import AsyncHTTPClient
 
-from dashboard.testing import serve_app
+from dashboard.testing import cpu_seconds, descendants, rss_mb, serve_app
 
 #: Title of the widget a student types into (the sidebar's oxide voltage box).
 CONTROL = "Oxide voltage"
@@ -136,24 +135,6 @@ def summary(values):
             "max": max(values, default=math.nan)}
 
 
-def descendants(pid):
-    """``pid`` and every process below it (children, grandchildren...), from /proc."""
-    parents = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:  # the process ended while we looked
-                continue
-            parents.setdefault(int(stat[1]), []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        todo.extend(parents.get(current, []))
-    return sorted(found)
-
-
 def command_line(pid):
     """The command of process ``pid`` as one short string ('' once it has ended): file paths by their
     last part, so the words that tell processes apart survive a long install folder."""
@@ -166,7 +147,7 @@ def command_line(pid):
 
 def server_processes(roots):
     """{pid: command} of the server processes: ``roots`` and their descendants that still run."""
-    pids = sorted({pid for root in roots for pid in descendants(root)})
+    pids = sorted({pid for root in roots for pid in (root, *descendants(root))})
     return {pid: cmd for pid in pids if (cmd := command_line(pid))}
 
 
@@ -174,7 +155,7 @@ def workers(root):
     """Pids of the app server processes below ``root``: the Python ones (the proxy is not Python)."""
     python = os.path.realpath(sys.executable)
     found = []
-    for pid in descendants(root)[1:]:
+    for pid in sorted(descendants(root)):
         try:
             if os.path.realpath(f"/proc/{pid}/exe") == python:
                 found.append(pid)
@@ -206,7 +187,7 @@ def served(worker_count, log):
         try:
             yield url, proc
         finally:
-            started = descendants(proc.pid)[1:]
+            started = descendants(proc.pid)
     for pid in started:
         if command_line(pid):
             os.kill(pid, signal.SIGKILL)

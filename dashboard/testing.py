@@ -1,6 +1,6 @@
 """Helpers shared by the browser tests (tests/ui) and the browser benchmarks (benchmarks/), in the
 manner of ``panel.tests.util``: the app served on a free port, Debian's Chromium, polling for a
-condition, and what the page plots.
+condition, what the page plots, and the CPU, memory and children of served processes (/proc).
 
 Importable as ``dashboard.testing`` wherever the project is installed; nothing here runs on import.
 Playwright is only a test extra, so it is imported inside the functions that need it. Times are in
@@ -12,14 +12,50 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+
+from dashboard.workers import answers
 
 #: Debian's Chromium (never a browser downloaded by `playwright install`); FNDAM_CHROMIUM overrides it.
 CHROMIUM = os.environ.get("FNDAM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def cpu_seconds(pid):
+    """User + system CPU time used so far by process ``pid`` [s] (0 once it has exited)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pid):
+    """Resident set size of process ``pid`` [MB]."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def descendants(pid):
+    """Pids of every running (not zombie) process below ``pid``, read from /proc."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:  # exited while we read
+            continue
+        if fields[0] != "Z":
+            parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        children = parents.get(todo.pop(), [])
+        found += children
+        todo += children
+    return found
 
 
 def free_port():
@@ -31,11 +67,7 @@ def free_port():
 
 def responds(url):
     """True once ``url`` answers 200 (False while nothing listens yet)."""
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
+    return answers(url, timeout=2)
 
 
 def wait_until(fn, page=None, timeout=20_000, interval=50):

@@ -29,6 +29,7 @@ from dashboard.testing import (
     HAS_PLOT_DATA_JS,
     chromium,
     chromium_missing,
+    descendants,
     free_port,
     serve_app,
     wait_until,
@@ -58,24 +59,6 @@ class Farm:
     def worker_at(self, address):
         """(name, pid) of the worker listening on ``address`` (host:port)."""
         return next((name, pid) for name, (addr, pid) in self.started().items() if addr == address)
-
-
-def descendants(pid):
-    """Pids of every running (not zombie) process below ``pid``, read from /proc."""
-    parents = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rpartition(")")[2].split()
-        except OSError:  # exited while we read
-            continue
-        if fields[0] != "Z":
-            parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found, todo = [], [pid]
-    while todo:
-        children = parents.get(todo.pop(), [])
-        found += children
-        todo += children
-    return found
 
 
 def descendants_named(pid, word):
