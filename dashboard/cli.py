@@ -27,15 +27,20 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{PROG}: error: {message} (see '{self.prog} --help')\n")
 
 
+def _whole_number(text, what, low, high, why=""):
+    """``text`` as an int in ``low..high``; the errors name ``what`` (and ``why`` the bounds)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{what} must be a whole number, got {text!r}") from None
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"{what} must be between {low} and {high}{why}, got {value}")
+    return value
+
+
 def _port(text):
     """A TCP port number 1..65535."""
-    try:
-        port = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"port must be a whole number, got {text!r}") from None
-    if not 1 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"port must be between 1 and 65535, got {port}")
-    return port
+    return _whole_number(text, "port", 1, 65535)
 
 
 def _host(text):
@@ -61,15 +66,8 @@ def _workers(text):
     """A number of app server processes, 1..MAX_WORKERS."""
     from dashboard.workers import MAX_WORKERS
 
-    try:
-        count = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"workers must be a whole number, got {text!r}") from None
-    if not 1 <= count <= MAX_WORKERS:
-        raise argparse.ArgumentTypeError(
-            f"workers must be between 1 and {MAX_WORKERS} (each is a whole app server of ~170 MB, and "
-            f"more workers than CPU cores add no speed), got {count}")
-    return count
+    return _whole_number(text, "workers", 1, MAX_WORKERS, " (each is a whole app server of ~170 MB, and "
+                                                            "more workers than CPU cores add no speed)")
 
 
 def _prefix(text):
