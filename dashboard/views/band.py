@@ -1,14 +1,23 @@
 """View 1: the conduction band across floating gate | SiO2 | tunneling node."""
 
-import holoviews as hv
 import param
 
 from dashboard.views.download import to_csv
 from dashboard.views.layout import StateView
-from dashboard.views.plotting import PLOT_OPTS, plot_pane
+from dashboard.views.plotting import FILL, INK, Layer, Plot, line, markers
 
 #: Electrode width drawn on either side of the oxide [nm].
 ELECTRODE_NM = 3.0
+LAYERS = {
+    "electrodes": Layer("vstrip", "", {"fill_color": FILL["grey"], "fill_alpha": 0.5, "line_alpha": 0}),
+    "then": line("Band at programming", INK["grey"], "dashed"),
+    "now": line("Conduction band now", INK["blue"], width=3),
+    "fermi_gate": line("Fermi level, floating gate", INK["vermillion"], width=2.5),
+    "fermi_node": line("Fermi level, tunneling node", INK["purple"], "dotdash", width=2.5),
+    "path": line("Tunneling path", INK["green"], "dotted", width=3),
+    "turning": markers("Classical turning point", INK["green"], "diamond", size=12),
+    "names": Layer("text", "", {"text_font_size": "10pt", "text_color": "#444444", "text_align": "center"}),
+}
 
 
 class BandView(StateView):
@@ -16,50 +25,36 @@ class BandView(StateView):
 
     def __init__(self, state, notice, **params):
         super().__init__(state, notice, **params)
-        self.layout([plot_pane(self.diagram)], [("band_diagram.csv", self.csv, "Download data (CSV)")])
+        plot = Plot(LAYERS, "Conduction band across the tunneling oxide", "Position x (nm)",
+                    "Energy above floating-gate Fermi level (eV)", legend_columns=2)
+        self.feed(plot, self.diagram)
+        self.layout([plot.pane], [("band_diagram.csv", self.csv, "Download data (CSV)")])
 
     @param.depends("state.param", "state.device.param")
     def diagram(self):
-        """Every element of the diagram for the current state (same layers every frame)."""
+        """Every layer's data for the current state, and the x axis: electrodes either side of the oxide."""
         state, dev = self.state, self.state.device
         d, v_now = dev.oxide_thickness_nm, state.voltage_now()
         now, then = state.profile(v_now), state.profile(dev.oxide_voltage)
         path = state.tunneling_path(now)
-        dims = (hv.Dimension("x", label="Position x", unit="nm"),
-                hv.Dimension("U", label="Energy", unit="eV"))
 
         def band(profile, v):
             # The barrier joins each electrode's Fermi level at the interfaces (metal-like electrodes).
-            xs = [0.0, *profile["x_nm"], d]
-            return xs, [0.0, *profile["U_eV"], -v]
+            return [0.0, *profile["x_nm"], d], [0.0, *profile["U_eV"], -v]
 
-        return (
-            # Both electrodes as one element: each layer costs a page ~10 ms of server time to build.
-            hv.VSpans([(-ELECTRODE_NM, 0.0), (d, d + ELECTRODE_NM)], kdims=["x0", "x1"]).opts(
-                color="#d9d9d9", alpha=0.5)
-            * hv.Curve(band(then, dev.oxide_voltage), *dims, label="Band at programming").opts(
-                color="#9e9e9e", line_dash="dashed")
-            * hv.Curve(band(now, v_now), *dims, label="Conduction band now").opts(
-                color="#1f5fa8", line_width=3)
-            * hv.Curve(([-ELECTRODE_NM, 0], [0, 0]), *dims, label="Fermi level, floating gate").opts(
-                color="#c0392b", line_width=2)
-            * hv.Curve(([d, d + ELECTRODE_NM], [-v_now, -v_now]), *dims,
-                       label="Fermi level, tunneling node").opts(color="#e67e22", line_width=2)
-            * hv.Curve(([path["entry_nm"], path["exit_nm"]], [0, 0]), *dims, label="Tunneling path").opts(
-                color="#2e8b57", line_width=3, line_dash="dotted")
-            # A trapezoidal barrier (direct tunneling) has no turning point: the path exits at the far side.
-            * hv.Points([(path["exit_nm"], 0.0)] if path["exit_nm"] < now["x_nm"][-1] else [],
-                        kdims=list(dims), label="Classical turning point").opts(
-                color="#2e8b57", size=10)
-            * hv.Labels({"x": [-ELECTRODE_NM / 2, d / 2, d + ELECTRODE_NM / 2],
-                         "U": [dev.barrier_height_eV + 0.6] * 3,
-                         "text": ["floating gate", "SiO2", "tunneling node"]}, kdims=list(dims), vdims="text")
-            .opts(text_font_size="10pt", text_color="#444444")
-        ).opts(hv.opts.Overlay(**PLOT_OPTS, title="Conduction band across the tunneling oxide",
-                               legend_position="bottom_left", legend_opts={"background_fill_alpha": 0.75},
-                               xlim=(-ELECTRODE_NM, d + ELECTRODE_NM),
-                               xlabel="Position x (nm)",
-                               ylabel="Energy above floating-gate Fermi level (eV)"))
+        # A trapezoidal barrier (direct tunneling) has no turning point: the path exits at the far side.
+        turning = path["exit_nm"] < now["x_nm"][-1]
+        return {"layers": {
+            "electrodes": ([-ELECTRODE_NM, d], [0.0, d + ELECTRODE_NM]),
+            "then": band(then, dev.oxide_voltage),
+            "now": band(now, v_now),
+            "fermi_gate": ([-ELECTRODE_NM, 0], [0, 0]),
+            "fermi_node": ([d, d + ELECTRODE_NM], [-v_now, -v_now]),
+            "path": ([path["entry_nm"], path["exit_nm"]], [0, 0]),
+            "turning": ([path["exit_nm"]], [0.0]) if turning else ([], []),
+            "names": ([-ELECTRODE_NM / 2, d / 2, d + ELECTRODE_NM / 2], [dev.barrier_height_eV + 0.6] * 3,
+                      ["floating gate", "SiO2", "tunneling node"]),
+        }, "x_range": (-ELECTRODE_NM, d + ELECTRODE_NM)}
 
     @param.depends("state.param", "state.device.param")
     def summary(self):

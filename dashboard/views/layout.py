@@ -6,7 +6,7 @@ import param
 
 from dashboard.views.controls import controls
 from dashboard.views.download import csv_button
-from dashboard.views.plotting import reactive
+from dashboard.views.plotting import dependencies, reactive
 
 SIDE_WIDTH = 320  #: width of the side column [px]
 
@@ -17,6 +17,8 @@ class StateView(pn.viewable.Viewer):
 
     state = param.ClassSelector(class_=param.Parameterized, constant=True,
                                 doc="The state part this view shows and edits.")
+    showing = param.Boolean(True, doc="Whether the view is on the page: a hidden view's plots are "
+                                      "not redrawn (its tab redraws them when it is shown again).")
 
     def __init__(self, state, notice, **params):
         super().__init__(state=state, **params)
@@ -35,6 +37,27 @@ class StateView(pn.viewable.Viewer):
                 *(csv_button(*download) for download in downloads)]
         self._layout = pn.Row(pn.Column(*side, width=SIDE_WIDTH),
                               pn.Column(*plots, sizing_mode="stretch_width"), sizing_mode="stretch_width")
+
+    def feed(self, plot, method):
+        """Draw ``method()`` (keyword arguments of :meth:`dashboard.views.plotting.Plot.update`) in
+        ``plot`` now, and again whenever a parameter its ``@param.depends`` declares changes while the
+        view is showing (or the view is shown again after a change)."""
+        stale = []
+
+        def draw(*_):
+            if self.showing:
+                plot.update(**method())
+                stale.clear()
+            else:
+                stale.append(True)
+
+        draw()
+        by_owner = {}
+        for owner, name in dependencies(method):
+            by_owner.setdefault(owner, []).append(name)
+        for owner, names in by_owner.items():  # one call per owner: a preset's update draws once
+            owner.param.watch(draw, names)
+        self.param.watch(lambda event: event.new and stale and draw(), "showing")
 
     def __panel__(self):
         return self._layout

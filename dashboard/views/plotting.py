@@ -1,58 +1,177 @@
-"""Shared HoloViews plotting: a DynamicMap that redraws in place when state parameters change, the
-options every plot shares, and the batching of a change that redraws several plots."""
+"""Shared plotting: a Bokeh figure drawn once from layers declared as data, then fed new data in place;
+the colours every plot uses; the batching of a change that redraws several plots.
 
-import holoviews as hv
+Why not HoloViews: rendering its overlays was ~75 % of the server time a new page cost and ~75 % of a
+control change (a band diagram of eight layers: ~140 ms to render, ~40 ms per redraw; HoloViews
+rebuilds each layer's data, ranges and styles every frame). A figure drawn once costs ~35 ms and a
+redraw sets each layer's ``ColumnDataSource.data``, which is all Bokeh sends (benchmarks/bench_page.py).
+Axes without fixed limits are fitted by the browser (Bokeh's ``DataRange1d``), not computed here.
+"""
+
+from dataclasses import dataclass, field
+
 import panel as pn
 import param
-from bokeh.models import GlyphRenderer
+from bokeh.models import (
+    ColumnDataSource,
+    DataRange1d,
+    HoverTool,
+    Legend,
+    LegendItem,
+    Range1d,
+)
+from bokeh.plotting import figure
 
-# Select the Bokeh backend before setting option defaults (they are registered per backend).
-hv.extension("bokeh")
+#: Okabe & Ito's colour-blind-safe palette (https://jfly.uni-koeln.de/color/), the members with at least
+#: 3:1 contrast on white (yellow, orange and sky blue fall below), plus a grey for reference lines
+#: (4.5:1). Curves of one plot also differ by dash or marker, so no reading depends on colour alone.
+INK = {"black": "#000000", "blue": "#0072B2", "vermillion": "#D55E00", "green": "#009E73",
+       "purple": "#CC79A7", "grey": "#707070"}
+#: Light fills for shaded regions (drawn under the data, never the only cue: each is labelled).
+FILL = {"grey": "#d9d9d9", "yellow": "#F0E442", "vermillion": "#D55E00", "blue": "#56B4E9"}
+
+#: Glyph -> the data columns a layer of it takes, in the order a tuple of arrays gives them.
+COLUMNS = {"line": ("x", "y"), "scatter": ("x", "y"), "text": ("x", "y", "text"),
+           "vspan": ("x",), "hspan": ("y",), "vstrip": ("x0", "x1"),
+           "quad": ("left", "right", "bottom", "top"), "segment": ("x0", "y0", "x1", "y1")}
+#: Glyphs whose data set the axes the browser fits (lines and strips across the whole plot do not).
+FITTED = ("line", "scatter", "quad", "segment", "text")
+PLOT_HEIGHT = 330  #: height of a plot's drawing area and axes, without its legend [px]
+LEGEND_ROW = 21  #: height of one legend entry below the plot [px]
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One glyph of a plot: its kind (a key of :data:`COLUMNS`), legend label ('' for none), and Bokeh
+    visual properties (``line_color``, ``line_dash``, ``size``, ``marker``, ``fill_alpha``...)."""
+
+    glyph: str
+    label: str = ""
+    style: dict = field(default_factory=dict)
+
+
+def line(label, color, dash="solid", width=2.0, **style):
+    """A line layer (round joins: with Bokeh's bevel joins Chromium draws specks along thick curves made
+    of many short, nearly collinear segments, as a band profile or a log-spaced sweep)."""
+    return Layer("line", label, {"line_color": color, "line_dash": dash, "line_width": width,
+                                 "line_join": "round", **style})
+
+
+def markers(label, color, marker="circle", size=9, **style):
+    """A scatter layer of filled markers."""
+    return Layer("scatter", label, {"fill_color": color, "line_color": color, "marker": marker,
+                                    "size": size, **style})
+
+
+class Plot:
+    """A Bokeh figure of fixed layers, drawn once; :meth:`update` gives layers new data in place.
+
+    Parameters
+    ----------
+    layers : dict
+        Key -> :class:`Layer`, in drawing order; a layer's key names its data in :meth:`update`.
+    title, x_label, y_label : str
+        Title and axis labels (units in parentheses).
+    x_log, y_log : bool
+        Logarithmic axes.
+    x_range, y_range : tuple or None
+        Fixed axis limits; None lets the browser fit the axis to the fitted layers' data. A ``None``
+        inside the tuple fits only that end.
+    legend_columns : int
+        Columns of the legend, drawn below the plot so it never covers data.
+    """
+
+    def __init__(self, layers, title, x_label, y_label, x_log=False, y_log=False, x_range=None,
+                 y_range=None, legend_columns=1):
+        labelled = sum(bool(layer.label) for layer in layers.values())
+        rows = -(-labelled // legend_columns)
+        self.figure = figure(
+            title=title, x_axis_label=x_label, y_axis_label=y_label,
+            x_axis_type="log" if x_log else "linear", y_axis_type="log" if y_log else "linear",
+            height=PLOT_HEIGHT + LEGEND_ROW * rows, sizing_mode="stretch_width",
+            tools="pan,wheel_zoom,box_zoom,reset,save", active_drag="box_zoom",
+            # A plain canvas: WebGL is rendered in software by a browser without GPU acceleration
+            # (headless Chromium, many lab PCs, remote desktops) and copied on every repaint.
+            output_backend="canvas")
+        self.layers = layers
+        self.sources, renderers, items = {}, {}, []
+        for key, layer in layers.items():
+            self.sources[key] = ColumnDataSource({name: [] for name in COLUMNS[layer.glyph]})
+            renderers[key] = getattr(self.figure, layer.glyph)(
+                *COLUMNS[layer.glyph], source=self.sources[key], **layer.style)
+            if layer.label:
+                items.append(LegendItem(label=layer.label, renderers=[renderers[key]], visible=False))
+        fitted = [renderers[k] for k, layer in layers.items() if layer.glyph in FITTED]
+        self.figure.x_range = _range(x_range, fitted)
+        self.figure.y_range = _range(y_range, fitted)
+        self.figure.add_tools(HoverTool(renderers=[renderers[k] for k, layer in layers.items()
+                                                   if layer.glyph in ("line", "scatter")],
+                                        tooltips=[(x_label, "@x{0.000g}"), (y_label, "@y{0.000g}")]))
+        self.legend = Legend(items=items, ncols=legend_columns, location="top_left",
+                             label_text_font_size="9pt", spacing=2, padding=4, margin=4)
+        self.figure.add_layout(self.legend, "below")
+        self.renderers = renderers
+        self.pane = pn.pane.Bokeh(self.figure, sizing_mode="stretch_width")
+
+    def update(self, layers, title=None, x_range=None, y_range=None, labels=None):
+        """Give the layers in ``layers`` (key -> tuple of columns in :data:`COLUMNS` order, or a dict
+        with extra columns for hover) new data; optionally a new title, fixed axis limits and legend
+        labels (key -> text)."""
+        for key, data in layers.items():
+            columns = COLUMNS[self.layers[key].glyph]
+            self.sources[key].data = dict(zip(columns, data, strict=True)) if isinstance(data, tuple) \
+                else dict(data)
+        if title is not None:
+            self.figure.title.text = title
+        for axis_range, limits in ((self.figure.x_range, x_range), (self.figure.y_range, y_range)):
+            if limits is not None:
+                axis_range.start, axis_range.end = limits
+        for key, text in (labels or {}).items():
+            self._item(key).label = text
+        self._show_legend_items()
+
+    def append(self, layers):
+        """Add points (key -> (x, y) arrays) to the ends of line or scatter layers: only they are sent."""
+        for key, (x, y) in layers.items():
+            if len(x):
+                self.sources[key].stream({"x": x, "y": y})
+        self._show_legend_items()
+
+    def _item(self, key):
+        (item,) = [i for i in self.legend.items if self.renderers[key] in i.renderers]
+        return item
+
+    def _show_legend_items(self):
+        """A legend entry shows only while its layer has data: layers stay fixed (so a change only
+        sends data), and a layer switched off (the exact curve, a turning point that does not exist)
+        is drawn with none."""
+        for item in self.legend.items:
+            item.visible = any(len(r.data_source.data[next(iter(r.data_source.data))])
+                               for r in item.renderers)
+
+
+def _range(limits, renderers):
+    """A fixed ``Range1d`` for ``(start, end)``, else a ``DataRange1d`` the browser fits to ``renderers``
+    (with the given end, if one of the two is None)."""
+    if limits is not None and None not in limits:
+        return Range1d(*limits)
+    fit = DataRange1d(renderers=renderers, range_padding=0.05)
+    start, end = limits or (None, None)
+    if start is not None:
+        fit.start = start
+    if end is not None:
+        fit.end = end
+    return fit
 
 
 def batched():
     """Context for a change that redraws several plots: one batch of Bokeh events at the end.
 
-    Panel's ``hold`` combines the events and, with ``freeze``, recomputes the document's model graph
-    once at exit instead of after every property change (benchmarks/bench_dashboard.py: 20-35 % off a
-    control change that redraws several plots, ~20 % off a training tick).  A no-op outside a server.
+    Panel's ``hold`` combines the events into one message. The model graph is not frozen: a change
+    adds or removes no model (plots get new data in place), and a frozen document recomputes every
+    model's references at exit. A no-op outside a server.
     """
-    return pn.io.hold(freeze=True)
-
-
-def hide_empty_legend_items(plot, element):
-    """HoloViews hook (run on every frame): show a legend entry only while its layer has data.
-
-    Views keep the same layers in every frame so that plots update in place, and draw a layer that is
-    switched off (the exact curve, a turning point that does not exist) with no data; its legend entry
-    would otherwise stay.  Relabelling layers live instead breaks the in-place update.
-    """
-    for legend in plot.state.legend:
-        for item in legend.items:
-            item.visible = any(_rows(renderer) for renderer in item.renderers)
-
-
-def _rows(renderer):
-    """Number of rows in a renderer's data source (0 for renderers without one).
-
-    Checked by type: a missing attribute on a Bokeh model raises an AttributeError whose message Bokeh
-    builds with difflib's close matches (~0.5 ms each, on every frame of every plot).
-    """
-    if not isinstance(renderer, GlyphRenderer):
-        return 0
-    return max((len(column) for column in renderer.data_source.data.values()), default=0)
-
-
-#: Options every plot shares: fills its column, axes follow each frame, Bokeh's save tool for PNG,
-#: legend entries only for layers with data, drawn on a plain canvas: HoloViews' default, WebGL, is
-#: rendered in software by a browser without GPU acceleration (headless Chromium, many lab PCs, remote
-#: desktops) and copied to the page on every repaint, which slowed every redraw.
-PLOT_OPTS = {"responsive": True, "height": 430, "framewise": True, "show_grid": True,
-             "tools": ["hover", "save"], "active_tools": ["box_zoom"], "hooks": [hide_empty_legend_items],
-             "backend_opts": {"plot.output_backend": "canvas"}}
-
-
-FRAMEWISE_ELEMENTS = ("Curve", "Scatter", "Points", "Rectangles", "Segments", "Area")
+    return pn.io.hold()
 
 
 def reactive(method):
@@ -60,26 +179,14 @@ def reactive(method):
 
     Dependencies are declared once, on the method (``"state.param"``, ``"state.device.param"``).
     Param 2.4 expands such ``obj.param`` wildcards for watchers (``method_dependencies``) but not when
-    a method is handed to HoloViews or to a Panel pane as a reference (``resolve_ref`` raises
-    KeyError 'param'), so the expanded parameters are bound here and both accept the result.
+    a method is handed to a Panel pane as a reference (``resolve_ref`` raises KeyError 'param'), so the
+    expanded parameters are bound here and Panel accepts the result.
     """
-    owner = method.__self__
-    params = [dep.inst.param[dep.name] for dep in owner.param.method_dependencies(method.__name__)
-              if dep.what == "value" and dep.name != "name"]
-    return param.bind(lambda *_: method(), *params)
+    return param.bind(lambda *_: method(), *(owner.param[name] for owner, name in dependencies(method)))
 
 
-def live_plot(method):
-    """DynamicMap of ``method()``, redrawn in place (no rebuild) when a parameter it depends on changes."""
-    # Axes follow each frame only if the *elements* are framewise: the Overlay's option alone keeps
-    # the first frame's ranges (an empty first frame would pin them at 0..1).
-    framewise = [getattr(hv.opts, kind)(framewise=True) for kind in FRAMEWISE_ELEMENTS]
-    # Round joins: with Bokeh's default bevel joins, Chromium's rasteriser draws specks along thick
-    # curves made of many short, nearly collinear segments (a band profile, a log-spaced sweep).
-    joins = hv.opts.Curve(line_join="round")
-    return hv.DynamicMap(reactive(method)).opts(*framewise, joins)
-
-
-def plot_pane(method):
-    """A HoloViews pane filling its column with :func:`live_plot` of ``method``."""
-    return pn.pane.HoloViews(live_plot(method), sizing_mode="stretch_width")
+def dependencies(method):
+    """``(object, parameter name)`` of every parameter a method's ``@param.depends`` declares, with
+    ``obj.param`` wildcards expanded."""
+    return [(dep.inst, dep.name) for dep in method.__self__.param.method_dependencies(method.__name__)
+            if dep.what == "value" and dep.name != "name"]

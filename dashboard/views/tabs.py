@@ -8,9 +8,9 @@ def lazy_tabs(session, titles, builders):
 
     ``builders`` (key -> callable) make a view the first time its tab is shown. A view whose tab is
     hidden is taken off the page (its Python object and state are kept): its plots stop redrawing on
-    every change, so a control costs only what the open view needs, and it is drawn afresh when its
-    tab is shown again. (Panel's ``dynamic`` tabs are not used: updating a pane they have detached
-    makes Panel point shared stylesheets at its CDN, a request off the server.)
+    every change, so a control costs only what the open view needs; when its tab is shown again its
+    plots first catch up with the state. (Panel's ``dynamic`` tabs are not used: updating a pane they
+    have detached makes Panel point shared stylesheets at its CDN, a request off the server.)
     """
     keys = list(titles)
     holders = {key: pn.Column(sizing_mode="stretch_width") for key in keys}
@@ -23,10 +23,10 @@ def lazy_tabs(session, titles, builders):
     loaded = []
 
     def show(key):
-        if key in built:
-            _forget_frames(built[key])
-        else:
+        if key not in built:
             built[key] = builders[key]()
+        for other, view in built.items():
+            _set_showing(view, other == key)
         for other in keys:
             holders[other].objects = [built[key]] if other == key else []
         tabs.active = keys.index(key)
@@ -49,12 +49,8 @@ def lazy_tabs(session, titles, builders):
     return tabs
 
 
-def _forget_frames(view):
-    """Drop the last frame each plot of ``view`` cached.
-
-    HoloViews draws a DynamicMap's cached frame when its plot is rendered again, and a plot off the
-    page does not recompute when its state changes: without this, a view shown again would show the
-    plots of the state it was hidden with.
-    """
-    for pane in pn.panel(view).select(pn.pane.HoloViews):
-        pane.object.reset()
+def _set_showing(view, showing):
+    """Tell a view with plots whether it is on the page (see dashboard.views.layout.StateView.feed):
+    a hidden view's plots wait, and catch up when it is shown again."""
+    if "showing" in view.param:
+        view.showing = showing
