@@ -1,6 +1,5 @@
 """View 2: tunneling current against field (log), the FN plot with its fitted slope, FN vs WKB vs exact."""
 
-import holoviews as hv
 import numpy as np
 import param
 
@@ -8,11 +7,29 @@ from dashboard.state.current import FIELD_WINDOW_MV_CM, J_FLOOR_A_CM2, METHODS
 from dashboard.state.device import BREAKDOWN_FIELD_MV_CM
 from dashboard.views.download import to_csv
 from dashboard.views.layout import StateView
-from dashboard.views.plotting import PLOT_OPTS, plot_pane
+from dashboard.views.plotting import FILL, INK, Layer, Plot, line, markers
 
-COLORS = {"fn": "#1f5fa8", "wkb": "#c0392b", "exact": "#2e8b57"}
-E_DIM = hv.Dimension("E", label="Oxide field E", unit="MV/cm")
-J_DIM = hv.Dimension("J", label="Current density J", unit="A/cm²")
+#: Method -> (colour, dash) of its J-E curve and FN-plot points (FN solid: the closed form).
+STYLE = {"fn": (INK["blue"], "solid"), "wkb": (INK["vermillion"], "dashed"),
+         "exact": (INK["green"], "dotted")}
+#: Method -> marker of its points on the FN plot.
+MARKER = {"fn": "circle", "wkb": "square", "exact": "triangle"}
+REGION_TEXT = {"text_font_size": "9pt", "text_align": "left", "text_color": "#444444"}
+JE_LAYERS = {
+    "direct": Layer("vstrip", "", {"fill_color": FILL["yellow"], "fill_alpha": 0.3, "line_alpha": 0}),
+    "breakdown": Layer("vstrip", "", {"fill_color": FILL["vermillion"], "fill_alpha": 0.2, "line_alpha": 0}),
+    **{method: line(label, *STYLE[method]) for method, label in METHODS.items()},
+    "operating": markers("Operating point (WKB)", INK["black"], size=11),
+    "region_names": Layer("text", "", REGION_TEXT),
+}
+FN_LAYERS = {
+    # One layer for the points of every method: the method shows in the summary, and its points change
+    # colour and marker with it (a data column each, so the layer stays the same).
+    "points": Layer("scatter", "Computed J, FN-regime points",
+                    {"fill_color": "color", "line_color": "color", "marker": "marker", "size": 7}),
+    "fit": line("Straight-line fit", INK["black"], "dashed"),
+    "operating": Layer("vspan", "", {"line_color": INK["grey"], "line_width": 1}),
+}
 
 
 class CurrentView(StateView):
@@ -20,59 +37,54 @@ class CurrentView(StateView):
 
     def __init__(self, state, notice, **params):
         super().__init__(state, notice, **params)
-        self.layout([plot_pane(self.current_vs_field), plot_pane(self.fn_diagram)],
+        je = Plot(JE_LAYERS, "J against oxide field (yellow: direct regime; red: near breakdown)",
+                  "Oxide field E (MV/cm)", "Current density J (A/cm²)", y_log=True,
+                  x_range=FIELD_WINDOW_MV_CM, y_range=(J_FLOOR_A_CM2, None), legend_columns=2)
+        fn = Plot(FN_LAYERS, "Fowler-Nordheim plot (vertical line: operating point)", "1/E (nm/V)",
+                  "ln(J/E²), J in A/m², E in V/m")
+        self.feed(je, self.current_vs_field)
+        self.feed(fn, self.fn_diagram)
+        self.layout([je.pane, fn.pane],
                     [("current_vs_field.csv", self.je_csv, "Download J-E data (CSV)"),
                      ("fn_plot.csv", self.fn_csv, "Download FN-plot data (CSV)")])
 
     @param.depends("state.param", "state.device.param")
     def current_vs_field(self):
-        """J against E for every method (empty curves for hidden ones, so the layers never change)."""
+        """J against E for every method (empty for hidden ones), the regions and the operating point."""
         state = self.state
         curves = state.curves()
-        layers = []
-        for method, label in METHODS.items():
-            e, j = curves.get(method, ([], []))
-            keep = np.asarray(j) > J_FLOOR_A_CM2
-            layers.append(hv.Curve((np.asarray(e)[keep], np.asarray(j)[keep]), E_DIM, J_DIM, label=label)
-                          .opts(color=COLORS[method], line_width=2,
-                                line_dash="solid" if method == "fn" else "dashed"))
+        layers = {}
+        for method in METHODS:
+            e, j = (np.asarray(c) for c in curves.get(method, ([], [])))
+            keep = j > J_FLOOR_A_CM2  # a log axis: drop what is below its floor
+            layers[method] = (e[keep], j[keep])
         lo, hi = FIELD_WINDOW_MV_CM
         onset = min(max(state.fn_regime_onset_MV_cm(), lo), hi)
         op = state.operating_point()
-        shown = [(op["E_MV_cm"], op["J_A_cm2"])] if op["J_A_cm2"] > J_FLOOR_A_CM2 else []
-        overlay = (hv.VSpan(lo, onset).opts(color="#f3e5ab", alpha=0.45)
-                   * hv.VSpan(BREAKDOWN_FIELD_MV_CM, hi).opts(color="#f5b7b1", alpha=0.35))
-        for layer in layers:
-            overlay = overlay * layer
-        return (overlay
-                * hv.Points(shown, [E_DIM, J_DIM], label="Operating point (WKB)").opts(color="black", size=11)
-                * hv.Text(lo + 0.2, J_FLOOR_A_CM2 * 1e3, "direct tunneling" if onset > lo else "").opts(
-                    text_align="left", text_font_size="9pt", text_color="#8a6d00")
-                * hv.Text(BREAKDOWN_FIELD_MV_CM + 0.2, J_FLOOR_A_CM2 * 1e3, "near breakdown").opts(
-                    text_align="left", text_font_size="9pt", text_color="#a93226")
-                ).opts(hv.opts.Overlay(**PLOT_OPTS, logy=True, legend_position="top_left",
-                                       title="J against oxide field (yellow: direct regime; red: near "
-                                             "breakdown)",
-                                       xlim=FIELD_WINDOW_MV_CM, ylim=(J_FLOOR_A_CM2, None),
-                                       xlabel="Oxide field E (MV/cm)", ylabel="Current density J (A/cm²)"))
+        shown = op["J_A_cm2"] > J_FLOOR_A_CM2
+        names = [(lo + 0.2, "direct tunneling")] if onset > lo else []
+        names.append((BREAKDOWN_FIELD_MV_CM + 0.2, "near breakdown"))
+        return {"layers": {
+            **layers,
+            "direct": ([lo], [onset]),
+            "breakdown": ([BREAKDOWN_FIELD_MV_CM], [hi]),
+            "operating": ([op["E_MV_cm"]], [op["J_A_cm2"]]) if shown else ([], []),
+            "region_names": ([x for x, _ in names], [J_FLOOR_A_CM2 * 1e3] * len(names),
+                             [text for _, text in names]),
+        }}
 
     @param.depends("state.param", "state.device.param")
     def fn_diagram(self):
         """FN plot of the most accurate drawn curve, its fitted line and the operating point's 1/E."""
         fn = self.state.fn_plot()
-        x_dim = hv.Dimension("inv_E", label="1/E", unit="nm/V")
-        y_dim = hv.Dimension("lnJE2", label="ln(J/E²), J in A/m², E in V/m")
-        op_inv = 1e9 / self.state.device.field  # 1/E [nm/V]: no current needed for this line
-        return (
-            # A fixed label keeps the layer (and its data source) the same when the method changes.
-            hv.Scatter((fn["inv_E_nm_per_V"], fn["ln_J_over_E2"]), x_dim, y_dim,
-                       label="Computed J, FN-regime points").opts(color=COLORS[fn["method"]], size=5)
-            * hv.Curve((fn["inv_E_nm_per_V"], fn["fit"]), x_dim, y_dim, label="Straight-line fit").opts(
-                color="black", line_dash="dashed")
-            * hv.VLine(op_inv).opts(color="#555555", line_width=1)
-        ).opts(hv.opts.Overlay(**PLOT_OPTS, legend_position="top_right",
-                               title="Fowler-Nordheim plot (vertical line: operating point)",
-                               xlabel="1/E (nm/V)", ylabel="ln(J/E²), J in A/m², E in V/m"))
+        x, n = fn["inv_E_nm_per_V"], len(fn["inv_E_nm_per_V"])
+        color, _ = STYLE[fn["method"]]
+        return {"layers": {
+            "points": {"x": x, "y": fn["ln_J_over_E2"], "color": [color] * n,
+                       "marker": [MARKER[fn["method"]]] * n},
+            "fit": (x, fn["fit"]),
+            "operating": ([1e9 / self.state.device.field],),  # 1/E [nm/V]: no current needed
+        }}
 
     @param.depends("state.param", "state.device.param")
     def summary(self):
