@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 import panel as pn
 
 from dashboard.pages import asset_text
-from dashboard.serving import TITLE
 from dashboard.state.presets import PRESETS
 from dashboard.state.session import PARTS, URL_KEYS, VIEWS, SessionState
 from dashboard.views.about import AboutView
@@ -21,6 +20,7 @@ from dashboard.views.energy import EnergyView
 from dashboard.views.learning import LearningView
 from dashboard.views.memory import MemoryView
 from dashboard.views.notice import Notice
+from dashboard.views.page import Page
 from dashboard.views.plotting import batched
 from dashboard.views.tabs import lazy_tabs
 
@@ -101,8 +101,6 @@ def create_app():
     # After the tabs: their onload (build the open view) runs before the URL sync's, so a page whose
     # URL has been rewritten already shows its view.
     sync_url(session, notice)
-    # One column: the template makes each sidebar item a document root, and every root added
-    # re-walks the whole document's models (a new page's server time).
     sidebar = pn.Column(
         preset_controls(session, notice),
         notice,
@@ -111,9 +109,7 @@ def create_app():
         controls(session.device, notice),
         sizing_mode="stretch_width",
     )
-    template = pn.template.BootstrapTemplate(title=TITLE, sidebar=[sidebar], main=[tabs], sidebar_width=380)
-    template.config.raw_css.append(stylesheet())
-    return template
+    return Page({"main": tabs, "sidebar": sidebar}, stylesheet())
 
 
 if __name__.startswith("bokeh"):

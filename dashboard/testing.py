@@ -225,5 +225,5 @@ def type_value(page, name, value):
 
 
 def open_view(page, title):
-    """Click the tab called ``title`` (Bokeh tabs carry no ARIA role: select by text)."""
-    page.locator(".bk-tab", has_text=title).click()
+    """Click the tab called ``title`` (found by its ARIA role and name, as a screen reader finds it)."""
+    page.get_by_role("tab", name=title, exact=True).click()

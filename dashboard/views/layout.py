@@ -35,8 +35,11 @@ class StateView(pn.viewable.Viewer):
         editors = controls(self.state, self.notice)
         side = [*head, *((summary, editors) if summary_first else (editors, summary)),
                 *(csv_button(*download) for download in downloads)]
-        self._layout = pn.Row(pn.Column(*side, width=SIDE_WIDTH),
-                              pn.Column(*plots, sizing_mode="stretch_width"), sizing_mode="stretch_width")
+        # Side by side where the width allows, the plots below the side column on a narrow screen.
+        self._layout = pn.FlexBox(pn.Column(*side, width=SIDE_WIDTH),
+                                  pn.Column(*plots, sizing_mode="stretch_width",
+                                            styles={"flex": "1 1 480px", "min-width": "0"}),
+                                  flex_wrap="wrap", sizing_mode="stretch_width")
 
     def feed(self, plot, method):
         """Draw ``method()`` (keyword arguments of :meth:`dashboard.views.plotting.Plot.update`) in

@@ -12,13 +12,22 @@ from dataclasses import dataclass, field
 
 import panel as pn
 import param
+from bokeh.core.properties import value
 from bokeh.models import (
     ColumnDataSource,
     DataRange1d,
     HoverTool,
+    HSpan,
     Legend,
     LegendItem,
+    Line,
+    Quad,
     Range1d,
+    Scatter,
+    Segment,
+    Text,
+    VSpan,
+    VStrip,
 )
 from bokeh.plotting import figure
 
@@ -34,6 +43,9 @@ FILL = {"grey": "#d9d9d9", "yellow": "#F0E442", "vermillion": "#D55E00", "blue":
 COLUMNS = {"line": ("x", "y"), "scatter": ("x", "y"), "text": ("x", "y", "text"),
            "vspan": ("x",), "hspan": ("y",), "vstrip": ("x0", "x1"),
            "quad": ("left", "right", "bottom", "top"), "segment": ("x0", "y0", "x1", "y1")}
+#: Glyph -> its Bokeh model.
+GLYPHS = {"line": Line, "scatter": Scatter, "text": Text, "vspan": VSpan, "hspan": HSpan, "vstrip": VStrip,
+          "quad": Quad, "segment": Segment}
 #: Glyphs whose data set the axes the browser fits (lines and strips across the whole plot do not).
 FITTED = ("line", "scatter", "quad", "segment", "text")
 PLOT_HEIGHT = 330  #: height of a plot's drawing area and axes, without its legend [px]
@@ -42,12 +54,15 @@ LEGEND_ROW = 21  #: height of one legend entry below the plot [px]
 
 @dataclass(frozen=True)
 class Layer:
-    """One glyph of a plot: its kind (a key of :data:`COLUMNS`), legend label ('' for none), and Bokeh
-    visual properties (``line_color``, ``line_dash``, ``size``, ``marker``, ``fill_alpha``...)."""
+    """One glyph of a plot: its kind (a key of :data:`COLUMNS`), legend label ('' for none), Bokeh
+    visual properties (``line_color``, ``line_dash``, ``size``, ``marker``, ``fill_alpha``...), and
+    ``tooltips``: ``(name, "@column")`` pairs of a hover of its own (its data then carries the columns),
+    else line and scatter layers share the plot's x-y hover."""
 
     glyph: str
     label: str = ""
     style: dict = field(default_factory=dict)
+    tooltips: tuple = ()
 
 
 def line(label, color, dash="solid", width=2.0, **style):
@@ -89,34 +104,42 @@ class Plot:
             title=title, x_axis_label=x_label, y_axis_label=y_label,
             x_axis_type="log" if x_log else "linear", y_axis_type="log" if y_log else "linear",
             height=PLOT_HEIGHT + LEGEND_ROW * rows, sizing_mode="stretch_width",
-            tools="pan,wheel_zoom,box_zoom,reset,save", active_drag="box_zoom",
+            tools="box_zoom,reset,save", active_drag="box_zoom",
             # A plain canvas: WebGL is rendered in software by a browser without GPU acceleration
             # (headless Chromium, many lab PCs, remote desktops) and copied on every repaint.
             output_backend="canvas")
+        self.figure.toolbar.logo = None
         self.layers = layers
         self.sources, renderers, items = {}, {}, []
         for key, layer in layers.items():
             self.sources[key] = ColumnDataSource({name: [] for name in COLUMNS[layer.glyph]})
-            renderers[key] = getattr(self.figure, layer.glyph)(
-                *COLUMNS[layer.glyph], source=self.sources[key], **layer.style)
+            # The glyph model alone: bokeh.plotting's glyph methods also make a selection, a
+            # non-selection and a muted copy of each (half of a plot's build time); no tool here
+            # selects or mutes.
+            fields = {name: name for name in COLUMNS[layer.glyph]}
+            glyph = GLYPHS[layer.glyph](**fields, **layer.style)
+            renderers[key] = self.figure.add_glyph(self.sources[key], glyph)
             if layer.label:
                 items.append(LegendItem(label=layer.label, renderers=[renderers[key]], visible=False))
         fitted = [renderers[k] for k, layer in layers.items() if layer.glyph in FITTED]
         self.figure.x_range = _range(x_range, fitted)
         self.figure.y_range = _range(y_range, fitted)
-        self.figure.add_tools(HoverTool(renderers=[renderers[k] for k, layer in layers.items()
-                                                   if layer.glyph in ("line", "scatter")],
-                                        tooltips=[(x_label, "@x{0.000g}"), (y_label, "@y{0.000g}")]))
+        self.hover = HoverTool(renderers=[renderers[k] for k, layer in layers.items()
+                                          if layer.glyph in ("line", "scatter") and not layer.tooltips],
+                               tooltips=[(x_label, "@x{0.000g}"), (y_label, "@y{0.000g}")])
+        self.figure.add_tools(self.hover, *(HoverTool(renderers=[renderers[k]], tooltips=list(layer.tooltips))
+                                            for k, layer in layers.items() if layer.tooltips))
         self.legend = Legend(items=items, ncols=legend_columns, location="top_left",
                              label_text_font_size="9pt", spacing=2, padding=4, margin=4)
         self.figure.add_layout(self.legend, "below")
         self.renderers = renderers
         self.pane = pn.pane.Bokeh(self.figure, sizing_mode="stretch_width")
 
-    def update(self, layers, title=None, x_range=None, y_range=None, labels=None):
+    def update(self, layers, title=None, x_range=None, y_range=None, labels=None, x_label=None,
+               y_label=None):
         """Give the layers in ``layers`` (key -> tuple of columns in :data:`COLUMNS` order, or a dict
-        with extra columns for hover) new data; optionally a new title, fixed axis limits and legend
-        labels (key -> text)."""
+        with extra columns for hover) new data; optionally a new title, fixed axis limits, legend
+        labels (key -> text) and axis labels (the hover's names follow them)."""
         for key, data in layers.items():
             columns = COLUMNS[self.layers[key].glyph]
             self.sources[key].data = dict(zip(columns, data, strict=True)) if isinstance(data, tuple) \
@@ -127,7 +150,13 @@ class Plot:
             if limits is not None:
                 axis_range.start, axis_range.end = limits
         for key, text in (labels or {}).items():
-            self._item(key).label = text
+            self._item(key).label = value(text)  # a bare string would name a data column
+        for index, (axis, text) in enumerate(((self.figure.xaxis, x_label), (self.figure.yaxis, y_label))):
+            if text is not None:
+                axis.axis_label = text
+                tips = list(self.hover.tooltips)
+                tips[index] = (text, tips[index][1])
+                self.hover.tooltips = tips
         self._show_legend_items()
 
     def append(self, layers):

@@ -1,25 +1,46 @@
-"""Tabs that build each view only when it is first opened and keep only the open view on the page."""
+"""The view tabs: an accessible tab bar, and views built when first opened, only the open one on the
+page."""
+
+from typing import ClassVar
 
 import panel as pn
+import param
+from panel.custom import JSComponent
+
+from dashboard.pages import asset_text
+
+
+class TabBar(JSComponent):
+    """A row of tabs with ARIA roles, keyboard operation and a visible focus (``assets/tabbar.js``).
+
+    One Bokeh model for every tab (Panel's ``Tabs`` makes a model per tab and its panel).
+    """
+
+    active = param.Integer(default=0, bounds=(0, None), doc="Index of the selected tab.")
+    keys = param.List(item_type=str, doc="A short key per tab (``data-key`` of its button).")
+    titles = param.List(item_type=str, doc="The tabs' titles, in order.")
+    label = param.String(default="Views", doc="Accessible name of the tab list.")
+
+    _esm: ClassVar[str] = asset_text("tabbar.js")
+    _stylesheets: ClassVar[list] = [asset_text("tabbar.css")]
 
 
 def lazy_tabs(session, titles, builders):
-    """Tabs over ``titles`` (key -> title) kept in step with ``session.view``.
+    """A tab bar over ``titles`` (key -> title) above the open view, kept in step with ``session.view``.
 
     ``builders`` (key -> callable) make a view the first time its tab is shown. A view whose tab is
     hidden is taken off the page (its Python object and state are kept): its plots stop redrawing on
     every change, so a control costs only what the open view needs; when its tab is shown again its
-    plots first catch up with the state. (Panel's ``dynamic`` tabs are not used: updating a pane they
-    have detached makes Panel point shared stylesheets at its CDN, a request off the server.)
+    plots first catch up with the state.
     """
     keys = list(titles)
-    holders = {key: pn.Column(sizing_mode="stretch_width") for key in keys}
+    bar = TabBar(keys=keys, titles=list(titles.values()), active=keys.index(session.view),
+                 sizing_mode="stretch_width")
+    holder = pn.Column(sizing_mode="stretch_width", css_classes=["fndam-view"])
     built = {}
-    tabs = pn.Tabs(*((titles[k], holders[k]) for k in keys), active=keys.index(session.view),
-                   sizing_mode="stretch_width")
     # The open view is built once the page has loaded: the shell reaches the browser first (a whole
     # class opening the page at once waits less for a first paint), a spinner stands in meanwhile.
-    spinner = pn.indicators.LoadingSpinner(value=True, size=40, label="Building the view…")
+    holder.objects = [pn.indicators.LoadingSpinner(value=True, size=40, label="Building the view…")]
     loaded = []
 
     def show(key):
@@ -27,26 +48,23 @@ def lazy_tabs(session, titles, builders):
             built[key] = builders[key]()
         for other, view in built.items():
             _set_showing(view, other == key)
-        for other in keys:
-            holders[other].objects = [built[key]] if other == key else []
-        tabs.active = keys.index(key)
+        holder.objects = [built[key]]
+        bar.active = keys.index(key)
 
     def on_view(event):
         if loaded:
             show(event.new)
-            return
-        holders[event.old].objects, holders[event.new].objects = [], [spinner]
-        tabs.active = keys.index(event.new)
+        else:
+            bar.active = keys.index(event.new)
 
     def first_show():
         loaded.append(True)
         show(session.view)
 
-    holders[session.view].objects = [spinner]
-    tabs.param.watch(lambda event: setattr(session, "view", keys[event.new]), "active")
+    bar.param.watch(lambda event: setattr(session, "view", keys[event.new]), "active")
     session.param.watch(on_view, "view")
     pn.state.onload(first_show)  # runs at once outside a server (tests, notebooks)
-    return tabs
+    return pn.Column(bar, holder, sizing_mode="stretch_width")
 
 
 def _set_showing(view, showing):

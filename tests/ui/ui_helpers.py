@@ -23,7 +23,7 @@ def open_app(page, url, query=""):
     """Load the app and wait until its session is live: the app rewrites the URL once it has loaded."""
     page.goto(url + query)
     page.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0", timeout=30_000)
-    page.locator(".bk-tab").first.wait_for(timeout=30_000)
+    page.get_by_role("tab").first.wait_for(timeout=30_000)
     page.wait_for_function("() => new URLSearchParams(location.search).has('view')", timeout=30_000)
 
 

@@ -32,23 +32,25 @@ SUMMARY_READS = {"band": (("device", "band"), {"mass_ratio", "temperature_K"}),
 
 
 class Page:
-    """create_app()'s template with the session it made, its tabs, sidebar and the views built so far."""
+    """create_app()'s page with the session it made, its tab bar and view holder, sidebar and the views
+    built so far."""
 
     def __init__(self, monkeypatch):
         sessions = []
         monkeypatch.setattr(app, "SessionState", lambda: sessions.append(SessionState()) or sessions[-1])
         self.template = app.create_app()
         (self.session,) = sessions
-        self.tabs = self.template.main[0]
-        self.sidebar = pn.Column(*self.template.sidebar)
+        self.tabs = self.template.roots["main"]
+        self.bar, self.holder = self.tabs.objects
+        self.sidebar = self.template.roots["sidebar"]
         (self.menu,) = self.sidebar.select(pn.widgets.Select)[:1]
         (self.reset,) = [b for b in self.sidebar.select(pn.widgets.Button) if b.name == "Reset to defaults"]
         (self.notice,) = [a for a in self.sidebar.select(pn.pane.Alert) if "fndam-notice" in a.css_classes]
 
     def layout(self, key):
         """The layout of view ``key``, opening its tab."""
-        self.tabs.active = list(VIEWS).index(key)
-        (layout,) = self.tabs.objects[self.tabs.active].objects
+        self.bar.active = list(VIEWS).index(key)
+        (layout,) = self.holder.objects
         return layout
 
     def build_all(self):
@@ -101,7 +103,7 @@ def test_presets_menu_changes_every_view_it_touches_and_reset_restores(page):
         assert not page.notice.visible  # a preset clears the notice
         opened = PRESETS[preset].get("session", {}).get("view", "band")
         assert page.session.view == opened
-        assert list(VIEWS)[page.tabs.active] == opened
+        assert list(VIEWS)[page.bar.active] == opened
         now = page.summaries()
         for key, (parts, ignored) in SUMMARY_READS.items():
             assert (now[key] != initial[key]) is preset_changes(preset, parts, ignored), (preset, key)
@@ -128,10 +130,10 @@ def test_a_view_shown_again_draws_the_changes_made_while_hidden(page):
 def test_tabs_build_each_view_once_and_keep_only_the_open_one(page):
     first = page.layout("memory")
     assert page.session.view == "memory"
-    assert [len(holder.objects) for holder in page.tabs.objects] == [0, 0, 1, 0, 0, 0]
+    assert page.holder.objects == [first]
     page.session.view = "about"  # a change of the session (a preset, the URL) opens the tab
-    assert page.tabs.active == list(VIEWS).index("about")
-    assert page.tabs.objects[2].objects == []
+    assert page.bar.active == list(VIEWS).index("about")
+    assert first not in page.holder.objects
     assert page.layout("memory") is first  # built once, state kept
 
 
@@ -141,16 +143,16 @@ def test_tabs_show_a_spinner_until_the_page_has_loaded(monkeypatch):
     monkeypatch.setattr(pn.state, "onload", loads.append)
     session, built = SessionState(), []
     builders = {key: (lambda key=key: built.append(key) or pn.pane.Markdown(key)) for key in VIEWS}
-    tabs = lazy_tabs(session, VIEWS, builders)
-    assert isinstance(tabs.objects[0].objects[0], pn.indicators.LoadingSpinner)
+    bar, holder = lazy_tabs(session, VIEWS, builders).objects
+    assert isinstance(holder.objects[0], pn.indicators.LoadingSpinner)
     session.view = "energy"
-    assert tabs.objects[0].objects == []
-    assert isinstance(tabs.objects[4].objects[0], pn.indicators.LoadingSpinner)
+    assert bar.active == list(VIEWS).index("energy")
+    assert isinstance(holder.objects[0], pn.indicators.LoadingSpinner)
     assert built == []
     (on_load,) = loads
     on_load()
     assert built == ["energy"]
-    assert tabs.objects[4].objects[0].object == "energy"
+    assert [pane.object for pane in holder.objects] == ["energy"]
 
 
 def test_url_query_rebuilds_every_view_as_shown(monkeypatch):

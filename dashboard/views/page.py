@@ -1,0 +1,45 @@
+"""The page around the views: our own Jinja template (``assets/app.html``) with Panel roots in it.
+
+Our own template rather than one of Panel's: it has the h1 and landmarks (header, main, complementary)
+a screen reader needs, lays out from phone to wall with CSS alone (``assets/style.css``), pulls no web
+font, and costs a new page less server time. Panel's ``BootstrapTemplate`` adds a header, modal, busy
+indicator and a document root per item; its generic ``Template`` compiles its Jinja source for every
+page (~3 ms) and recomputes a text repr of every panel it holds on each ``add_panel`` (~10 ms a page).
+"""
+
+import panel as pn
+from panel.io.resources import _env  # the Jinja environment Panel renders templates with
+from panel.template.base import BaseTemplate
+
+from dashboard.pages import asset_text
+from dashboard.serving import TITLE
+
+#: Compiled once per process (every page shares it; a page only fills in its roots).
+TEMPLATE = _env.from_string(asset_text("app.html"))
+
+
+class Page(BaseTemplate):
+    """A served page of named roots (``main``, ``sidebar``...; see ``assets/app.html``).
+
+    Parameters
+    ----------
+    roots : dict
+        Name -> Panel object embedded where the template says ``embed(roots.<name>)`` (kept as
+        ``roots``, with the notification area when served).
+    css : str
+        The app's style sheet, inlined in the page's head.
+    """
+
+    def __init__(self, roots, css):
+        super().__init__(template=TEMPLATE, location=True)
+        # Served, the notification area says when the server is lost (pn.extension's disconnect text).
+        notifications = pn.state.notifications if pn.state.curdoc is not None else None
+        if notifications is not None:
+            roots = {**roots, "notifications": notifications}
+        self.roots = {name: pn.panel(root) for name, root in roots.items()}
+        self._render_items.update({name: (root, []) for name, root in self.roots.items()})
+        self._render_variables.update(app_title=TITLE, app_css=css, notifications=notifications is not None)
+
+    def _build_layout(self):
+        """No notebook preview (a text repr and a 'Launch server' button): a page is only served."""
+        return pn.Column()
