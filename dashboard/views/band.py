@@ -16,7 +16,8 @@ LAYERS = {
     "fermi_node": line("Fermi level, tunneling node", INK["purple"], "dotdash", width=2.5),
     "path": line("Tunneling path", INK["green"], "dotted", width=3),
     "turning": markers("Classical turning point", INK["green"], "diamond", size=12),
-    "names": Layer("text", "", {"text_font_size": "10pt", "text_color": "#444444", "text_align": "center"}),
+    "names": Layer("text", "", {"text_font_size": "10pt", "text_color": "#444444", "text_align": "center",
+                                  "text_baseline": "top"}),
 }
 
 
@@ -52,7 +53,7 @@ class BandView(StateView):
             "fermi_node": ([d, d + ELECTRODE_NM], [-v_now, -v_now]),
             "path": ([path["entry_nm"], path["exit_nm"]], [0, 0]),
             "turning": ([path["exit_nm"]], [0.0]) if turning else ([], []),
-            "names": ([-ELECTRODE_NM / 2, d / 2, d + ELECTRODE_NM / 2], [dev.barrier_height_eV + 0.6] * 3,
+            "names": ([-ELECTRODE_NM / 2, d / 2, d + ELECTRODE_NM / 2], [dev.barrier_height_eV + 1.2] * 3,
                       ["floating gate", "SiO2", "tunneling node"]),
         }, "x_range": (-ELECTRODE_NM, d + ELECTRODE_NM)}
 
