@@ -3,7 +3,6 @@ limits: the resolution a pair reaches against its shot noise, and the retention 
 
 import math
 
-import holoviews as hv
 import param
 
 from dashboard.state.memory import (
@@ -17,15 +16,47 @@ from dashboard.state.memory import (
 )
 from dashboard.views.download import to_csv
 from dashboard.views.layout import StateView
-from dashboard.views.plotting import PLOT_OPTS, plot_pane
+from dashboard.views.plotting import INK, Layer, Plot, line
 
-PALETTE = ("#7f8c8d", "#16a085", "#1f5fa8", "#8e44ad")
-T_DIM = hv.Dimension("t", label="Time since programming", unit="s")
+T_WINDOW = (T_START, T_STOP)
+#: One style per compared initial voltage, the same in V(t) and the electron rate (V0 drawn thickest);
+#: "dashed" is left to the limit lines (the FN end, the leakage floor), which the summary calls dashed.
+TRAJECTORY_STYLES = {
+    OFFSET_LABELS[-2]: (INK["green"], "dotted", 2.0),
+    OFFSET_LABELS[-1]: (INK["purple"], "dotdash", 2.0),
+    OFFSET_LABELS[0]: (INK["blue"], "solid", 3.0),
+    OFFSET_LABELS[1]: (INK["black"], "dashdot", 2.0),
+}
+#: Thin dotted reference lines at 1 day, 1 year and 10 years (unlabelled: the x label names them).
+MARK_LINES = Layer("vspan", "", {"line_color": INK["grey"], "line_dash": "dotted", "line_width": 1})
+FN_END = "q V = phi: the FN closed form ends"
+
+
+def _with_trajectories(**limits):
+    """The layers of a plot of the compared trajectories: one line per initial voltage, then
+    ``limits`` (key -> layer), then the marks."""
+    return {**{label: line(label, color, dash, width) for label, (color, dash, width)
+               in TRAJECTORY_STYLES.items()}, **limits, "marks": MARK_LINES}
+
+
+VOLTAGE_LAYERS = _with_trajectories(fn_end=line(FN_END, INK["vermillion"], "dashed"))
+RATE_LAYERS = _with_trajectories(leak=line("leakage floor", INK["vermillion"], "dashed"))
+RETENTION_LAYERS = {
+    "element": line("time to lose the criterion", INK["blue"], width=2.5),  # relabelled when drawn
+    "pair": line(f"pair V0, V0 - dV: weight loses {PAIR_LOSS:.0%}", INK["purple"], "dotdash", 2.5),
+    "equal": line("equal to age", INK["grey"], "dashed", 1.5),
+}
+RESOLUTION_LAYERS = {
+    "shot": line("with shot noise (exact readout)", INK["blue"], width=2.5),
+    "fluid": line("without shot noise (fluid closed form)", INK["black"], "dashed", 1.5),
+    "preprint": line(PREPRINT_LABEL, INK["vermillion"], "dotdash"),
+    "marks": MARK_LINES,
+}
 
 
 def _marks():
-    """Dotted vertical lines at 1 day, 1 year and 10 years (one element: fewer glyphs to redraw)."""
-    return hv.VLines(list(MARKS.values())).opts(color="#bbbbbb", line_dash="dotted", line_width=1)
+    """The marks' data: their ages [s]."""
+    return (list(MARKS.values()),)
 
 
 class MemoryView(StateView):
@@ -34,93 +65,77 @@ class MemoryView(StateView):
 
     def __init__(self, state, notice, **params):
         super().__init__(state, notice, **params)
-        self.layout([plot_pane(self.voltage), plot_pane(self.electron_rate), plot_pane(self.retention),
-                     plot_pane(self.resolution)],
+        plots = {
+            self.voltage: Plot(
+                VOLTAGE_LAYERS, "Oxide voltage V(t) = k2 / ln(k1 t + k0): initial voltages converge",
+                "Time since programming (s; dotted: 1 day, 1 year, 10 years)", "Oxide voltage V (V)",
+                x_log=True, x_range=T_WINDOW, legend_columns=2),
+            self.electron_rate: Plot(
+                RATE_LAYERS, "Tunneling current as electrons per second (1 fA = 6,242 e/s): falls ~1/t",
+                "Time since programming (s)", "Electrons leaving the gate per second (1/s)",
+                x_log=True, y_log=True, x_range=T_WINDOW, legend_columns=2),
+            self.retention: Plot(
+                RETENTION_LAYERS, "Retention grows with age: the barrier widens as charge leaves",
+                "Element age when the clock starts (s)", self._retention_label(), x_log=True, y_log=True,
+                legend_columns=2),
+            self.resolution: Plot(
+                RESOLUTION_LAYERS, self._resolution_title(), "Element age (s)",
+                "Effective bits (step = √12 σ of the pair)", x_log=True, x_range=T_WINDOW,
+                legend_columns=2),
+        }
+        for method, plot in plots.items():
+            self.feed(plot, method)
+        self.layout([plot.pane for plot in plots.values()],
                     [("memory_trajectories.csv", self.trajectories_csv, "Download V(t), I(t) data (CSV)"),
                      ("retention.csv", self.retention_csv, "Download retention data (CSV)"),
                      ("pair_retention.csv", self.pair_retention_csv, "Download pair retention (CSV)"),
                      ("resolution.csv", self.resolution_csv, "Download resolution data (CSV)")])
 
-    def _curves(self, trajectories, key, v_dim):
-        """One curve of ``key`` against time per initial voltage (V0 drawn thickest)."""
-        curves = []
-        for color, (label, data) in zip(PALETTE, trajectories.items(), strict=True):
-            # Fixed labels keep the legend, so a new V0 only updates the data (no redraw of glyphs).
-            curves.append(hv.Curve((data["t_s"], data[key]), T_DIM, v_dim, label=label).opts(
-                color=color, line_width=3 if label == OFFSET_LABELS[0] else 1.5))
-        return hv.Overlay(curves)
-
-    def _fn_end(self, v, v_dim):
-        """A vertical line at the age where V(t) reaches phi/q, spanning the voltages ``v`` of V0's
-        trajectory (no data when that age is outside the window)."""
-        t_end = self.state.fn_until()
-        inside = T_START <= t_end <= T_STOP
-        return hv.Curve(([t_end, t_end], [v.min(), v.max()]) if inside else ([], []), T_DIM, v_dim,
-                        label="q V = phi: the FN closed form ends").opts(color="#c0392b", line_dash="dashed")
-
     @param.depends("state.param", "state.device.param")
     def voltage(self):
-        v_dim = hv.Dimension("V", label="Oxide voltage", unit="V")
-        trajectories = self.state.trajectories()  # once per frame: the curves and the marker share it
+        """Each initial voltage's V(t), and a vertical line at the age where V0's reaches phi/q (no data
+        when that age is outside the window), spanning V0's voltages."""
+        trajectories = self.state.trajectories()  # once per frame: the curves and the line share it
         v = trajectories[OFFSET_LABELS[0]]["V"]
-        layers = self._curves(trajectories, "V", v_dim) * self._fn_end(v, v_dim) * _marks()
-        return layers.opts(hv.opts.Overlay(
-            **PLOT_OPTS, logx=True, xlim=(T_START, T_STOP), legend_position="top_right",
-            title="Oxide voltage V(t) = k2 / ln(k1 t + k0): initial voltages converge",
-            xlabel="Time since programming (s; dotted: 1 day, 1 year, 10 years)",
-            ylabel="Oxide voltage V (V)"))
+        t_end = self.state.fn_until()
+        fn_end = ([t_end, t_end], [v.min(), v.max()]) if T_START <= t_end <= T_STOP else ([], [])
+        return {"layers": {**_trajectory_data(trajectories, "V"), "fn_end": fn_end, "marks": _marks()}}
 
     @param.depends("state.param", "state.device.param")
     def electron_rate(self):
-        rate_dim = hv.Dimension("rate", label="Electrons per second", unit="1/s")
+        """Each initial voltage's electrons per second, and the leakage floor if there is one."""
         floor = self.state.leakage_electrons_per_s
-        leak = hv.Curve(([T_START, T_STOP], [floor, floor]) if floor > 0 else ([], []), T_DIM, rate_dim,
-                        label="leakage floor").opts(color="#c0392b", line_dash="dashed")
-        layers = self._curves(self.state.trajectories(), "electrons_per_s", rate_dim) * leak * _marks()
-        return layers.opts(hv.opts.Overlay(
-            **PLOT_OPTS, logx=True, logy=True, xlim=(T_START, T_STOP), legend_position="top_right",
-            title="Tunneling current as electrons per second (1 fA = 6,242 e/s): falls ~1/t",
-            xlabel="Time since programming (s)", ylabel="Electrons leaving the gate per second (1/s)"))
+        leak = (T_WINDOW, (floor, floor)) if floor > 0 else ([], [])
+        return {"layers": {**_trajectory_data(self.state.trajectories(), "electrons_per_s"), "leak": leak,
+                           "marks": _marks()}}
 
     @param.depends("state.param", "state.device.param")
     def retention(self):
+        """Retention against age of one element and of the pair's weight, beside retention = age."""
         data, pair = self.state.retention(), self.state.pair_retention()
-        loss = self.state.retention_loss_mV
-        age_dim = hv.Dimension("age", label="Age at the start", unit="s")
-        hold_dim = hv.Dimension("hold", label="Time to lose the criterion", unit="s")
-        return (hv.Curve((data["age_s"], data["retention_s"]), age_dim, hold_dim,
-                         label=f"time to lose {loss:g} mV").opts(color="#1f5fa8", line_width=2.5)
-                * hv.Curve((pair["age_s"], pair["retention_s"]), age_dim, hold_dim,
-                           label=f"pair V0, V0 - dV: weight loses {PAIR_LOSS:.0%}").opts(
-                    color="#8e44ad", line_width=2.5)
-                * hv.Curve((data["age_s"], data["age_s"]), age_dim, hold_dim, label="equal to age").opts(
-                    color="#999999", line_dash="dashed")
-                ).opts(hv.opts.Overlay(**PLOT_OPTS, logx=True, logy=True, legend_position="top_left",
-                                       title="Retention grows with age: the barrier widens as charge leaves",
-                                       xlabel="Element age when the clock starts (s)",
-                                       ylabel=f"Time to lose {loss:g} mV (element) or "
-                                              f"{PAIR_LOSS:.0%} (pair) (s)"))
+        return {"layers": {"element": (data["age_s"], data["retention_s"]),
+                           "pair": (pair["age_s"], pair["retention_s"]),
+                           "equal": (data["age_s"], data["age_s"])},
+                "labels": {"element": f"time to lose {self.state.retention_loss_mV:g} mV"},
+                "y_label": self._retention_label()}
+
+    def _retention_label(self):
+        """The retention plot's y label, which names the criterion."""
+        return f"Time to lose {self.state.retention_loss_mV:g} mV (element) or {PAIR_LOSS:.0%} (pair) (s)"
 
     @param.depends("state.param", "state.device.param")
     def resolution(self):
+        """Effective bits of the pair against age, with and without shot noise, beside the preprint's."""
         data = self.state.resolution()
-        age_dim = hv.Dimension("age", label="Age", unit="s")
-        bits_dim = hv.Dimension("bits", label="Effective bits", unit="bits")
-        c_ff = self.state.capacitance_fF
-        return (hv.Curve((data["age_s"], data["bits"]), age_dim, bits_dim,
-                         label="with shot noise (exact readout)").opts(color="#1f5fa8", line_width=2.5)
-                * hv.Curve((data["age_s"], data["fluid_bits"]), age_dim, bits_dim,
-                           label="without shot noise (fluid closed form)").opts(
-                    color="#999999", line_dash="dashed")
-                * hv.Curve(([T_START, T_STOP], [PREPRINT_BITS, PREPRINT_BITS]), age_dim, bits_dim,
-                           label=PREPRINT_LABEL).opts(color="#c0392b", line_dash="dotdash", line_width=2)
-                * _marks()
-                ).opts(hv.opts.Overlay(**PLOT_OPTS, logx=True, xlim=(T_START, T_STOP),
-                                       legend_position="top_left",
-                                       title=f"Resolution of a pair of {c_ff:g} fF elements over 1 V: "
-                                             "shot noise sets a floor",
-                                       xlabel="Element age (s)",
-                                       ylabel="Effective bits (step = √12 σ of the pair)"))
+        return {"layers": {"shot": (data["age_s"], data["bits"]),
+                           "fluid": (data["age_s"], data["fluid_bits"]),
+                           "preprint": (T_WINDOW, (PREPRINT_BITS, PREPRINT_BITS)), "marks": _marks()},
+                "title": self._resolution_title()}
+
+    def _resolution_title(self):
+        """The resolution plot's title, which names the capacitance."""
+        return (f"Resolution of a pair of {self.state.capacitance_fF:g} fF elements over 1 V: "
+                "shot noise sets a floor")
 
     @param.depends("state.param", "state.device.param")
     def summary(self):
@@ -204,3 +219,8 @@ class MemoryView(StateView):
         return {"oxide_thickness_nm": dev.oxide_thickness_nm, "barrier_height_eV": dev.barrier_height_eV,
                 "mass_ratio": dev.mass_ratio, "junction_area_um2": st.junction_area_um2,
                 "capacitance_fF": st.capacitance_fF}
+
+
+def _trajectory_data(trajectories, key):
+    """Label -> (time [s], ``key``) of each compared trajectory."""
+    return {label: (data["t_s"], data[key]) for label, data in trajectories.items()}

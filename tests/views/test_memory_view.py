@@ -4,9 +4,10 @@ the FN-regime warnings, the resolution panel and the pair's retention, CSV."""
 import re
 
 import pytest
+from bokeh.models import Axis, GlyphRenderer, HoverTool, Span, Title, VSpan
 
 from dashboard.state.device import OperatingPoint
-from dashboard.state.memory import PREPRINT_LABEL, MemoryState
+from dashboard.state.memory import MARKS, PREPRINT_LABEL, MemoryState
 from dashboard.state.presets import PRESETS
 from dashboard.views.controls import control_names
 from dashboard.views.memory import MemoryView
@@ -56,11 +57,26 @@ def test_larger_capacitance_gives_a_smaller_k1(session, notice, view):
     assert k1(view) == pytest.approx(before * 100 / 2100, rel=5e-3)  # k1 ∝ 1/C_T (3 digits shown)
 
 
+def texts(root, model):
+    """Every ``model`` text in ``root``: axis labels (``Axis``), titles (``Title``), hover names
+    (``HoverTool``)."""
+    found = set()
+    for item in root.select({"type": model}):
+        found |= ({name for name, _ in item.tooltips} if model is HoverTool
+                  else {item.axis_label if model is Axis else item.text})
+    return found
+
+
 def test_retention_criterion_relabels_and_lengthens_retention(view, root):
+    label = "Time to lose {:g} mV (element) or 10% (pair) (s)"
     assert "time to lose 1 mV" in legend(root)
+    assert {label.format(1)} <= texts(root, Axis) & texts(root, HoverTool)
     before = csv_texts(view)["retention.csv"]
     widget_for(view._layout, view.state, "retention_loss_mV").value = 100.0
     assert "time to lose 100 mV" in legend(root)
+    assert "time to lose 1 mV" not in legend(root)
+    assert {label.format(100)} <= texts(root, Axis) & texts(root, HoverTool)
+    assert label.format(1) not in texts(root, Axis) | texts(root, HoverTool)
     after = csv_texts(view)["retention.csv"]
     first = [float(line.split(",")[1]) for line in (before.splitlines()[-1], after.splitlines()[-1])]
     assert first[1] > first[0]  # losing 100 mV takes longer than losing 1 mV
@@ -152,9 +168,13 @@ def test_resolution_panel_shows_the_shot_noise_floor_and_the_preprint_anchor(vie
 
 
 def test_resolution_panel_follows_the_capacitance(view, root):
+    title = "Resolution of a pair of {:g} fF elements over 1 V: shot noise sets a floor"
+    assert title.format(100) in texts(root, Title)
     before = columns(csv_texts(view)["resolution.csv"], "bits_shot_noise")
     plotted_before = shown(view, root)[1]
     widget_for(view._layout, view.state, "capacitance_fF").value = 10_000.0
+    assert title.format(10_000) in texts(root, Title)
+    assert title.format(100) not in texts(root, Title)
     after = columns(csv_texts(view)["resolution.csv"], "bits_shot_noise")
     assert shown(view, root)[1] != plotted_before
     # A hundred times the capacitance: sigma / 10, so ~3.3 bits more at 10 years.
@@ -204,3 +224,12 @@ def test_programming_above_ten_mv_per_cm_warns_of_breakdown(session, notice, vie
     assert "breaks down" not in summary_text(view)
     set_device(session, notice, "oxide_voltage", 14.0)  # 14 V on 12 nm: 11.7 MV/cm at programming
     assert "⚠ 11.7 MV/cm is above 10 MV/cm: thermal SiO2 breaks down" in summary_text(view)
+
+
+def test_one_day_one_year_and_ten_years_are_marked_on_the_time_plots(view, root):
+    # The marks are one vertical-span glyph per plot: V(t), electrons per second and resolution.
+    spans = [r for r in root.select({"type": GlyphRenderer}) if isinstance(r.glyph, VSpan)]
+    assert len(spans) == 3
+    for span in spans:
+        assert list(span.data_source.data["x"]) == list(MARKS.values())
+    assert not list(root.select({"type": Span}))  # drawn once, as glyphs, not also as annotations
