@@ -49,3 +49,11 @@ PRESETS = {
         "session": {"view": "memory"},
     },
 }
+
+
+def apply_settings(session, settings):
+    """Reset ``session`` (a :class:`dashboard.state.session.SessionState`), then set ``settings``
+    (part -> parameter values, the form of PRESETS): how a preset and a tour step set the state."""
+    session.reset()
+    for part, values in settings.items():
+        session.part(part).param.update(values)
