@@ -13,8 +13,8 @@ from scipy.optimize import brentq
 
 from dashboard.state.current import FIELD_WINDOW_MV_CM, J_FLOOR_A_CM2, POINTS
 from dashboard.state.energy import EnergyState
-from dashboard.state.exercises import EXERCISES, TrainingClaim, apply_settings, document, fill, num
-from dashboard.state.presets import PRESETS
+from dashboard.state.exercises import EXERCISES, TrainingClaim, document, fill, num
+from dashboard.state.presets import PRESETS, apply_settings
 from dashboard.state.session import PARTS, VIEWS, SessionState
 from physics import energy, tunneling
 from physics.constants import DAY, HOUR, M0, MV_PER_CM, YEAR, H, Q

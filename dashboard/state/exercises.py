@@ -2,8 +2,9 @@
 both read them, so the two never disagree.
 
 Each :class:`Exercise` holds the values its question states (``given``), the app settings that set them
-up (in the form of ``dashboard.state.presets.PRESETS``, with ``"session": {"view": ...}``), the controls
-to look at, and a function that works the answer out. The answer is computed on a fresh
+up (in the form of ``dashboard.state.presets.PRESETS``, with ``"session": {"view": ...}``, applied by
+``presets.apply_settings`` as a preset is), the controls to look at, and a function that works the
+answer out. The answer is computed on a fresh
 :class:`SessionState` with those settings applied, from its state parts and ``physics/``, so every
 number is the one the app shows after "Try it in the app" (sessions run at 300 K). Nothing a student
 reads is typed in: the given values are the app's defaults or the exercise's stated choices.
@@ -25,6 +26,7 @@ import param
 from dashboard.state.device import OperatingPoint
 from dashboard.state.energy import UPDATE_TRAFFIC, EnergyState
 from dashboard.state.memory import EXACT_READOUT, PAIR_LOSS, PREPRINT_BITS, REFERENCE_AGE, MemoryState
+from dashboard.state.presets import apply_settings
 from dashboard.state.session import PARTS, VIEWS, SessionState
 from physics import barrier, energy, fndam, synapse, tunneling
 from physics import constants as c
@@ -108,17 +110,6 @@ class Exercise:
         """Markdown: where to look, then the labels of the controls that matter."""
         labels = ", ".join(f"*{_escape(label_of(part, name))}*" for part, name in self.controls)
         return f"{self.hint} Controls: {labels}." if labels else self.hint
-
-
-def apply_settings(session, settings):
-    """Reset ``session``, then set ``settings`` (part -> parameter values), as a preset is applied.
-
-    The loop of ``SessionState.apply_preset`` for settings that are not a named preset (see the report
-    of issue 10: it belongs in SessionState, where presets and the tour can share it).
-    """
-    session.reset()
-    for part, values in settings.items():
-        session.part(part).param.update(values)
 
 
 def label_of(part, name):

@@ -7,7 +7,8 @@ exercise; the controls of an exercise's editable values are built the first time
 
 import panel as pn
 
-from dashboard.state.exercises import EXERCISES, apply_settings
+from dashboard.state.exercises import EXERCISES
+from dashboard.state.presets import apply_settings
 from dashboard.views.controls import controls
 from dashboard.views.plotting import batched
 

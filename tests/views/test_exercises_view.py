@@ -83,11 +83,13 @@ def test_try_it_sets_the_exercise_up_and_opens_its_view(view, session, notice, k
 
 
 def test_only_the_training_exercise_shows_editable_values(view):
+    values = view._inputs[TRAINING]
     choose(view, "thinner-oxide")
-    assert not view._layout.select(pn.widgets.FloatInput)
+    with pytest.raises(LookupError):
+        widget_for(view._layout, values, "claim")
     choose(view, TRAINING)
-    names = {w.css_classes[0] for w in view._layout.select(pn.widgets.FloatInput)}
-    assert names == {"box-log10_params", "box-log10_samples", "box-log10_batch", "box-claim"}
+    for name in ("log10_params", "log10_samples", "log10_batch", "claim"):
+        assert widget_for(view._layout, values, name).value == getattr(values, name)
 
 
 def test_editing_the_claim_and_the_batch_changes_the_answer_and_try_it(view, session):
