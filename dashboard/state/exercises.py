@@ -342,7 +342,7 @@ ELECTRONS = Exercise(
     key="electrons-per-mv",
     title="Electrons per millivolt on the floating gate",
     question="""\
-A floating gate has a total capacitance C_T = {capacitance_fF:~} fF. How many electrons must leave it
+A floating gate has a total capacitance C_T = {capacitance_fF:~4} fF. How many electrons must leave it
 to lower its voltage by 1 mV? Programmed to {V0:~} V, it has fallen to {V_day:~4} V one day later: how
 many electrons have tunneled off? About how many leave per hour once it is one year old?""",
     given={"capacitance_fF": MemoryState.param.capacitance_fF.default},
@@ -539,7 +539,7 @@ Electrons leave one at a time, so V diffuses about V(t); its rms spread settles 
 σ_V ≈ V √(q / (2 k₂ C_T)), independent of age (docs/science.md section 3).
 
 1. At one day V = {num(v, 4)} V and k₂ = {num(k2, 4)} V ({num(n['temperature_K'])} K):
-   σ_V ≈ {num(v, 4)} × √(q / (2 × {num(k2, 4)} V × {num(cap * 1e15)} fF)) = {num(n['sigma_leading_uV'])} µV
+   σ_V ≈ {num(v, 4)} × √(q / (2 × {num(k2, 4)} V × {num(cap * 1e15, 4)} fF)) = {num(n['sigma_leading_uV'])} µV
    (the exact variance gives {num(n['sigma_uV'])} µV).
 2. The pair's two gates are independent: √2 σ_V. A step is resolved at √12 times the rms noise (the
    ENOB convention): step = √12 × √2 × {num(n['sigma_uV'])} µV = {num(n['step_uV'])} µV.
@@ -547,7 +547,7 @@ Electrons leave one at a time, so V diffuses about V(t); its rms spread settles 
    (the memory view's resolution with an exact readout: {num(n['bits'])} bits).
 
 σ_V ∝ 1/√C_T, so each factor 10 in C_T buys log₂ √10 = {num(n['bits_per_decade'])} bits at the same
-voltage (at the same age a little less: {num(10 * cap * 1e15)} fF reaches {num(n['bits_10x'])} bits,
+voltage (at the same age a little less: {num(10 * cap * 1e12)} pF reaches {num(n['bits_10x'])} bits,
 because the bigger gate discharges more slowly and sits at a higher voltage). The
 preprint's {PREPRINT_BITS} bits over 1 V would need C_T ≈ **{num(n['C_14_pF'])} pF** on this criterion
 ({num(n['C_14_one_sigma_pF'])} pF if one step is one σ): precision is bought with area, and a bigger
@@ -559,7 +559,7 @@ PRECISION = Exercise(
     key="capacitor-precision",
     title="The precision a capacitor allows",
     question="""\
-A synapse's two floating gates each have C_T = {capacitance_fF:~} fF and sit at about {V:~} V one day
+A synapse's two floating gates each have C_T = {capacitance_fF:~4} fF and sit at about {V:~} V one day
 after programming. Electrons leave one at a time, so each gate's voltage carries shot noise. With a
 perfect readout, how many bits can the pair's weight resolve over a {span_V:~} V span, if a step is
 resolved when it is √12 times the rms noise? What capacitance would the preprint's {preprint_bits} bits
