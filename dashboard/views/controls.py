@@ -1,65 +1,33 @@
-"""Widgets generated from state parameters: label with unit, tooltip from the docstring, bounds.
+"""Controls generated from state parameters: label with unit and range, definition from the docstring,
+bounds and step.
 
-Booleans get a checkbox, selectors a menu. Numbers get a box for typing an exact value and a
-slider applied on release (so heavy work sees throttled values). Every user value goes through
-:func:`dashboard.state.checks.try_set`: a rejected value shows the notice and the widgets return
-to the last valid value.
+Numbers get a box for typing an exact value and a slider below it, applied on release (so heavy work
+sees throttled values); booleans a checkbox; selectors a menu. All controls of one state object are one
+browser component (``assets/controls.js``), whose ``values`` the browser and the server keep in step.
+Every user value goes through :func:`dashboard.state.checks.try_set`: a rejected value shows the
+notice and the controls return to the last valid value.
 """
 
-import panel as pn
-import param
+from typing import ClassVar
 
+import param
+from panel.custom import JSComponent
+
+from dashboard.pages import asset_text
 from dashboard.state.checks import try_set
 from dashboard.views.plotting import batched
 
 
-def control(obj, name, notice):
-    """A widget (or slider + box) editing ``obj.<name>``, kept in step with the parameter."""
-    p = obj.param[name]
-    if isinstance(p, param.Boolean):
-        # A checkbox has no built-in tooltip: a TooltipIcon beside it carries the definition.
-        widgets = [pn.widgets.Checkbox(label=p.label, value=getattr(obj, name),
-                                       css_classes=[f"check-{name}"])]
-        events = ["value"]
-    elif isinstance(p, param.Selector):
-        widgets = [pn.widgets.Select(label=p.label, options=list(p.objects), value=getattr(obj, name),
-                                     description=p.doc, sizing_mode="stretch_width")]
-        events = ["value"]
-    else:
-        lo, hi = p.bounds
-        # Sliders have no tooltip in Panel 1.9: the box carries label and definition, the slider sits below.
-        widgets = [
-            pn.widgets.FloatSlider(start=lo, end=hi, step=p.step, value=getattr(obj, name), show_value=False,
-                                   sizing_mode="stretch_width", margin=(0, 10, 10, 10)),
-            pn.widgets.FloatInput(label=f"{p.label} [{lo:g} to {hi:g}]", value=getattr(obj, name),
-                                  step=p.step, description=p.doc, sizing_mode="stretch_width",
-                                  css_classes=[f"box-{name}"]),
-        ]
-        events = ["value_throttled", "value"]
+class ControlPanel(JSComponent):
+    """The controls of one state object in the browser (one Bokeh model for all of them)."""
 
-    def on_user_value(event):
-        if event.new == getattr(obj, name):
-            return  # our own reset of the widget, or no change: keep any notice showing
-        with batched():
-            message = try_set(obj, name, event.new)
-        if message:
-            notice.show(message)
-            event.obj.value = getattr(obj, name)
-        else:
-            notice.clear()
+    specs = param.List(item_type=dict, doc="One dict per control: name, kind (number, boolean or "
+                                           "select), label, doc; a number's min, max, step, range; a "
+                                           "menu's options.")
+    values = param.Dict(default={}, doc="Parameter name -> the value its control shows.")
 
-    def on_param(event):
-        for widget in widgets:
-            widget.value = event.new
-
-    for widget, event_name in zip(widgets, events, strict=True):
-        widget.param.watch(on_user_value, event_name)
-    obj.param.watch(on_param, name)
-    if isinstance(p, param.Boolean):
-        return pn.Row(widgets[0], pn.widgets.TooltipIcon(value=p.doc), sizing_mode="stretch_width")
-    if len(widgets) == 2:
-        return pn.Column(widgets[1], widgets[0], sizing_mode="stretch_width")
-    return widgets[0]
+    _esm: ClassVar[str] = asset_text("controls.js")
+    _stylesheets: ClassVar[list] = [asset_text("controls.css")]
 
 
 def control_names(obj):
@@ -72,6 +40,42 @@ def control_names(obj):
             if name != "name" and not p.constant and (p.precedence is None or p.precedence >= 0)]
 
 
+def spec(obj, name):
+    """What the browser needs to draw the control of ``obj.<name>``."""
+    p = obj.param[name]
+    base = {"name": name, "label": p.label, "doc": p.doc or ""}
+    if isinstance(p, param.Boolean):
+        return {**base, "kind": "boolean"}
+    if isinstance(p, param.Selector):
+        return {**base, "kind": "select", "options": [str(option) for option in p.objects]}
+    lo, hi = p.bounds
+    return {**base, "kind": "number", "min": lo, "max": hi, "step": p.step or (hi - lo) / 100,
+            "range": f"{lo:g} to {hi:g}"}
+
+
 def controls(obj, notice):
-    """A column of :func:`control` widgets, one per :func:`control_names` of ``obj``."""
-    return pn.Column(*(control(obj, n, notice) for n in control_names(obj)), sizing_mode="stretch_width")
+    """A :class:`ControlPanel` editing every :func:`control_names` parameter of ``obj``, kept in step
+    with it both ways."""
+    names = control_names(obj)
+
+    def shown():
+        return {name: getattr(obj, name) for name in names}
+
+    panel = ControlPanel(specs=[spec(obj, name) for name in names], values=shown(),
+                         sizing_mode="stretch_width")
+
+    def on_values(event):
+        changed = {name: value for name, value in event.new.items() if value != getattr(obj, name)}
+        if not changed:
+            return  # our own update, or the same value typed again
+        with batched():
+            messages = [m for m in (try_set(obj, name, value) for name, value in changed.items()) if m]
+        if messages:
+            notice.show(*messages)
+        else:
+            notice.clear()
+        panel.values = shown()  # a rejected value returns to the last valid one
+
+    panel.param.watch(on_values, "values")
+    obj.param.watch(lambda *_: setattr(panel, "values", shown()), names)
+    return panel

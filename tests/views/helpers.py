@@ -10,6 +10,7 @@ from bokeh.models import BoxAnnotation, ColumnDataSource, Label, Span
 
 import dashboard.views.plotting  # noqa: F401  (selects HoloViews' Bokeh backend, as the app does)
 from dashboard.state.session import SessionState
+from dashboard.views.controls import ControlPanel
 
 
 def render(view):
@@ -63,7 +64,7 @@ def shown(view, root):
 
 
 def edit_control(view, root, notice, name, value=None):
-    """Enter a valid new value (default :func:`new_value`) in the widget of the view's control ``name``,
+    """Enter a valid new value (default :func:`new_value`) in the view's control ``name``,
     check that it was accepted (the state follows, no notice), and return what the view showed before
     and after, as two :func:`shown` tuples."""
     before = shown(view, root)
@@ -74,23 +75,35 @@ def edit_control(view, root, notice, name, value=None):
     return before, shown(view, root)
 
 
+class Control:
+    """The control of one parameter in a :class:`dashboard.views.controls.ControlPanel`: reading its
+    ``value`` gives what it shows; setting it sends a value as the browser does (a typed box, a released
+    slider, a ticked checkbox or a picked option all send the panel's ``values`` with one entry
+    changed)."""
+
+    def __init__(self, panel, name):
+        self.panel, self.name = panel, name
+
+    @property
+    def value(self):
+        return self.panel.values[self.name]
+
+    @value.setter
+    def value(self, value):
+        self.panel.values = {**self.panel.values, self.name: value}
+
+
 def widget_for(layout, obj, name):
-    """The widget editing ``obj.<name>`` in ``layout``: a number's box, a boolean's checkbox or a
-    selector's menu (found by the css class or label that dashboard.views.controls gives it)."""
-    label = obj.param[name].label
-    for widget in layout.select(pn.widgets.Widget):
-        if {f"box-{name}", f"check-{name}"} & set(widget.css_classes) or (
-                isinstance(widget, pn.widgets.Select) and widget.name == label):
-            return widget
-    raise LookupError(f"no widget for {name!r}")
+    """The :class:`Control` of ``obj.<name>`` in ``layout``."""
+    for panel in layout.select(ControlPanel):
+        if name in panel.values and obj.param[name].label in {s["label"] for s in panel.specs}:
+            return Control(panel, name)
+    raise LookupError(f"no control for {name!r}")
 
 
-def slider_for(layout, obj, name):
-    """The slider beside a number's box (the box and the slider share one Column)."""
-    box = widget_for(layout, obj, name)
-    (column,) = [c for c in layout.select(pn.Column) if box in c.objects]
-    (slider,) = [w for w in column.objects if isinstance(w, pn.widgets.FloatSlider)]
-    return slider
+def control_values(layout):
+    """Parameter name -> value shown, for every control in ``layout``."""
+    return {name: value for panel in layout.select(ControlPanel) for name, value in panel.values.items()}
 
 
 def new_value(obj, name):

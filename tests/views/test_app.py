@@ -14,7 +14,17 @@ from dashboard.views.controls import control_names
 from dashboard.views.notice import Notice
 from dashboard.views.tabs import lazy_tabs
 
-from .helpers import IMAGE_FORCE, new_value, out_of_range, plotted, preset_changes, render, summary_pane
+from .helpers import (
+    IMAGE_FORCE,
+    control_values,
+    new_value,
+    out_of_range,
+    plotted,
+    preset_changes,
+    render,
+    summary_pane,
+    widget_for,
+)
 
 #: View -> (state parts its summary reads, parameters it ignores), as the view tests establish: the band
 #: at age 0 has not discharged, so mass and temperature are not in it yet; the energy summary uses the
@@ -64,9 +74,7 @@ class Page:
 
     def box(self, name):
         """The sidebar's box (a number) or checkbox (a boolean) of device parameter ``name``."""
-        (box,) = [w for w in self.sidebar.select(pn.widgets.Widget)
-                  if {f"box-{name}", f"check-{name}"} & set(w.css_classes)]
-        return box
+        return widget_for(self.sidebar, self.session.device, name)
 
 
 @pytest.fixture
@@ -75,9 +83,7 @@ def page(monkeypatch):
 
 
 def test_sidebar_has_one_control_per_device_parameter_and_each_moves_the_open_view(page):
-    found = {c.split("-", 1)[1] for w in page.sidebar.select(pn.widgets.Widget) for c in w.css_classes
-             if c.startswith(("box-", "check-"))}  # a box per number, a checkbox per boolean
-    assert found == set(control_names(OperatingPoint))
+    assert set(control_values(page.sidebar)) == set(control_names(OperatingPoint))
     assert page.session.view == "band"
     _, root = render(page.tabs)
     for name in control_names(OperatingPoint):
@@ -163,9 +169,7 @@ def test_url_query_rebuilds_every_view_as_shown(monkeypatch):
         layout = original.sidebar if part == "device" else original.layout(part)
         obj = original.session.part(part)
         name = control_names(obj)[0]
-        widgets = [w for w in layout.select(pn.widgets.Widget)
-                   if f"box-{name}" in w.css_classes or w.name == obj.param[name].label]
-        widgets[0].value = new_value(obj, name)
+        widget_for(layout, obj, name).value = new_value(obj, name)
     query = original.session.query()
     assert copy.session.apply_query(query) == []
     assert copy.summaries() == original.summaries()
