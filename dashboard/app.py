@@ -17,6 +17,7 @@ from dashboard.views.band import BandView
 from dashboard.views.controls import controls
 from dashboard.views.current import CurrentView
 from dashboard.views.energy import EnergyView
+from dashboard.views.exercises import ExercisesView
 from dashboard.views.learning import LearningView
 from dashboard.views.memory import MemoryView
 from dashboard.views.notice import Notice
@@ -95,6 +96,7 @@ def create_app():
         "memory": lambda: MemoryView(session.memory, notice),
         "learning": lambda: LearningView(session.learning, notice),
         "energy": lambda: EnergyView(session.energy, notice),
+        "exercises": lambda: ExercisesView(session, notice),
         "about": AboutView,
     }
     tabs = lazy_tabs(session, VIEWS, builders)

@@ -10,11 +10,12 @@ from dashboard.state.device import OperatingPoint
 from dashboard.state.energy import EnergyState
 from dashboard.state.learning import LearningState
 from dashboard.state.memory import MemoryState
-from dashboard.state.presets import PRESETS
+from dashboard.state.presets import PRESETS, apply_settings
 
 #: Views in tab order: URL value -> tab title.
 VIEWS = {"band": "Band diagram", "current": "Tunneling current", "memory": "Memory dynamics",
-         "learning": "Synapse learning", "energy": "Energy at scale", "about": "About"}
+         "learning": "Synapse learning", "energy": "Energy at scale", "exercises": "Exercises",
+         "about": "About"}
 #: State parts that hold parameters (the session's own ``view`` aside), in dependency order.
 PARTS = {"device": OperatingPoint, "band": BandState, "current": CurrentState, "memory": MemoryState,
          "learning": LearningState, "energy": EnergyState}
@@ -73,9 +74,7 @@ class SessionState(param.Parameterized):
 
     def apply_preset(self, name):
         """Reset, then set the values of preset ``name`` (a key of PRESETS)."""
-        self.reset()
-        for part, values in PRESETS[name].items():
-            self.part(part).param.update(values)
+        apply_settings(self, PRESETS[name])
 
     def apply_query(self, query):
         """Set parameters from URL query values; return one message per value that was not applied."""
