@@ -4,13 +4,12 @@ While it plays, a per-session periodic callback shows the next chunk of steps; w
 are computed by the server's training worker process (:mod:`dashboard.state.runs`, once for every
 session with the same parameters) and a tick only takes what has arrived, so the event loop that serves
 every session never trains.  The plots are drawn once and then fed only the new points
-(:mod:`dashboard.views.streaming`); a new run (a reset, a parameter, the session's element) redraws
-them whole.  Pause, reset, a new parameter or a closed page stop the work asked for.  The summary
+(:meth:`dashboard.views.plotting.Plot.append`); a new run (a reset, a parameter, the session's element)
+redraws them whole.  Pause, reset, a new parameter or a closed page stop the work asked for.  The summary
 states the fair-comparison terms: each memory's searched learning rate, the pulse clock's clipped and
 dropped updates, and the pricing basis shared with the energy view.
 """
 
-import holoviews as hv
 import numpy as np
 import panel as pn
 import param
@@ -19,17 +18,35 @@ from dashboard.state import runs
 from dashboard.state.learning import LABELS, TRACED_WEIGHTS
 from dashboard.views.download import to_csv
 from dashboard.views.layout import StateView
-from dashboard.views.plotting import PLOT_OPTS
-from dashboard.views.streaming import StreamedCurves, frame
+from dashboard.views.plotting import INK, Plot, batched, line
 
-COLORS = {"float": "#333333", "fndam": "#1f5fa8", "static-4bit": "#e67e22", "static-6bit": "#c0392b",
-          "static-8bit": "#8e44ad"}
 #: Period of the callback that shows the next chunk while playing, or waits for one to be computed [ms].
 TICK_MS = 300
-STEP_DIM = hv.Dimension("step", label="Training step")
-#: Weights drawn (the first ones, then the bias) and their colours.
+#: Each memory's curve in the accuracy and loss plots (FN-DAM blue and float black in every plot).
+MEMORY_LAYERS = {
+    "float": line(LABELS["float"], INK["black"], "dashed", width=1.8),
+    "fndam": line(LABELS["fndam"], INK["blue"], width=3),
+    "static-4bit": line(LABELS["static-4bit"], INK["vermillion"], "dotted", width=1.8),
+    "static-6bit": line(LABELS["static-6bit"], INK["green"], "dotdash", width=1.8),
+    "static-8bit": line(LABELS["static-8bit"], INK["purple"], "dashdot", width=1.8),
+}
+#: Weights drawn (the first ones, then the bias), each with its dash.
 WEIGHT_NAMES = [f"w{i + 1}" for i in range(TRACED_WEIGHTS - 1)] + ["bias"]
-WEIGHT_COLORS = ("#1f5fa8", "#16a085", "#c0392b")
+WEIGHT_DASHES = ("solid", "dashed", "dotted")
+#: A weight's two curves share its dash; FN-DAM's is blue and thick, float's black and thin (listed by
+#: memory: the two-column legend, filled column by column, puts FN-DAM left and float right).
+WEIGHT_LAYERS = {
+    f"{weight}-{mem}": line(f"{weight}, {'FN-DAM' if mem == 'fndam' else 'float'}",
+                            INK["blue"] if mem == "fndam" else INK["black"], dash,
+                            width=2.5 if mem == "fndam" else 1.5)
+    for mem in ("fndam", "float") for weight, dash in zip(WEIGHT_NAMES, WEIGHT_DASHES, strict=True)}
+UPDATE_LAYERS = {
+    "schedule-fndam": line("one reference pulse (device physics)", INK["blue"], width=3),
+    "schedule-float": line("float rate k0/(k0+k)", INK["black"], "dashed"),
+    "fndam": line("measured |dw|, FN-DAM (incl. read noise)", INK["green"], "dotdash", width=1.8,
+                  line_alpha=0.8),
+    "float": line("measured |dw|, float", INK["vermillion"], "dotted", width=1.8, line_alpha=0.8),
+}
 
 
 class LearningView(StateView):
@@ -77,7 +94,7 @@ class LearningView(StateView):
         self.play.label = "Pause" if event.new else "Play"
 
     def _on_step(self):
-        with frame():
+        with batched():
             ran = self.state.advance()
         if ran is None:  # being computed: the driver shows it when it comes
             self._stepping = True
@@ -86,7 +103,7 @@ class LearningView(StateView):
     def _on_reset(self):
         self.play.value = False
         self._stepping = False
-        with frame():
+        with batched():
             self.state.reset()  # which releases the old run's work
 
     def _tick(self):
@@ -94,7 +111,7 @@ class LearningView(StateView):
         they have come; stop when there is nothing left to wait for."""
         waiting = self.state.poll()
         if self.play.value or self._stepping:
-            with frame():
+            with batched():
                 ran = self.state.advance()
             if ran is not None:
                 self._stepping = False
@@ -132,47 +149,18 @@ class LearningView(StateView):
         return round(100 * self.state.progress)
 
     # --- plots: drawn once, then fed -------------------------------------------------------------
-    def _frame(self, title, ylabel, **extra):
-        # Four plots share the width: small legend labels keep the curves visible.
-        return [hv.opts.Overlay(**PLOT_OPTS, xlim=(0, self.state.n_steps), title=title,
-                                xlabel="Training step", ylabel=ylabel,
-                                legend_opts={"label_text_font_size": "8pt"}, **extra),
-                hv.opts.Curve(line_join="round")]  # as dashboard.views.plotting.live_plot draws curves
-
     def _make_plots(self):
         """The four plots with their layers (keys as :meth:`_points` fills them), empty."""
-        def curve(v_dim, label, **style):
-            return hv.Curve(([], []), STEP_DIM, v_dim, label=label).opts(**style)
-
-        acc = hv.Dimension("acc", label="Test accuracy")
-        loss = hv.Dimension("loss", label="Test log-loss", unit="nats")
-        weight, rel = hv.Dimension("w", label="Weight"), hv.Dimension("rel", label="Relative update size")
-
-        def per_memory(v_dim):
-            return {name: curve(v_dim, label, color=COLORS[name], line_width=3 if name == "fndam" else 1.8)
-                    for name, label in LABELS.items()}
-
-        weights = {(i, mem): curve(weight, f"{WEIGHT_NAMES[i]}, {'FN-DAM' if mem == 'fndam' else 'float'}",
-                                   color=color, line_dash="solid" if mem == "fndam" else "dashed",
-                                   line_width=2 if mem == "fndam" else 1.5)
-                   for i, color in enumerate(WEIGHT_COLORS) for mem in ("fndam", "float")}
-        updates = {
-            "schedule-fndam": curve(rel, "one reference pulse (device physics)", color="#1f5fa8",
-                                    line_width=3),
-            "schedule-float": curve(rel, "float rate k0/(k0+k)", color="#333333", line_dash="dashed"),
-            "fndam": curve(rel, "measured |dw|, FN-DAM (incl. read noise)", color="#16a085", alpha=0.7),
-            "float": curve(rel, "measured |dw|, float", color="#999999", alpha=0.7)}
+        steps = (0, self.state.n_steps)
         return {
-            "accuracy": StreamedCurves(per_memory(acc), self._frame(
-                "Test accuracy while training", "Test accuracy (-)", ylim=(0.4, 1.0),
-                legend_position="bottom_right"), fit_y=False),
-            "loss": StreamedCurves(per_memory(loss), self._frame(
-                "Test log-loss", "Test log-loss (nats)", legend_position="top_right")),
-            "weights": StreamedCurves(weights, self._frame(
-                "Weights (solid: FN-DAM)", "Weight (-)", legend_position="bottom_right", legend_cols=2)),
-            "updates": StreamedCurves(updates, self._frame(
-                "Update size (self-annealing)", "Update size relative to the first (-)", logy=True,
-                legend_position="bottom_left")),
+            "accuracy": Plot(MEMORY_LAYERS, "Test accuracy while training", "Training step",
+                             "Test accuracy (-)", x_range=steps, y_range=(0.4, 1.0), legend_columns=2),
+            "loss": Plot(MEMORY_LAYERS, "Test log-loss", "Training step", "Test log-loss (nats)",
+                         x_range=steps, legend_columns=2),
+            "weights": Plot(WEIGHT_LAYERS, "Weights (FN-DAM thick, float thin)", "Training step",
+                            "Weight (-)", x_range=steps, legend_columns=2),
+            "updates": Plot(UPDATE_LAYERS, "Update size (self-annealing)", "Training step",
+                            "Update size relative to the first (-)", y_log=True, x_range=steps),
         }
 
     def _points(self, since):
@@ -182,8 +170,8 @@ class LearningView(StateView):
                                  self.state.update_sizes(since))
         return {"accuracy": {name: (c["step"], c["accuracy"]) for name, c in curves.items()},
                 "loss": {name: (c["step"], c["loss"]) for name, c in curves.items()},
-                "weights": {(i, mem): (t["step"], t["w"][:, i]) for mem, t in traces.items()
-                            for i in range(TRACED_WEIGHTS)},
+                "weights": {f"{weight}-{mem}": (t["step"], t["w"][:, i]) for mem, t in traces.items()
+                            for i, weight in enumerate(WEIGHT_NAMES)},
                 "updates": {name: (s["step"], s["relative"]) for name, s in sizes.items()}}
 
     def _draw(self):
@@ -194,7 +182,7 @@ class LearningView(StateView):
         if not self.state.ready():  # asked for (served): the callback shows the run when they come
             empty = (np.array([]), np.array([]))
             for plot in self.plots.values():
-                plot.replace(dict.fromkeys(plot.sources, empty), xlim=(0, run.n_steps))
+                plot.update(dict.fromkeys(plot.sources, empty), x_range=(0, run.n_steps))
             self._shown = (None, 0)
             self._start_driver()
         elif run is shown_run and steps >= shown_steps:
@@ -207,7 +195,7 @@ class LearningView(StateView):
             points["updates"].update({f"schedule-{name}": (schedule["step"], schedule[name])
                                       for name in ("fndam", "float")})
             for name, layers in points.items():
-                self.plots[name].replace(layers, xlim=(0, run.n_steps))
+                self.plots[name].update(layers, x_range=(0, run.n_steps))
             self._shown = (run, steps)
 
     @param.depends("state.steps_done")

@@ -23,6 +23,7 @@ from dashboard.views.notice import Notice
 
 from .helpers import (
     csv_texts,
+    legend,
     new_value,
     number_names,
     out_of_range,
@@ -158,23 +159,39 @@ def test_a_step_streams_only_the_new_points_into_the_same_plots(built, view, roo
         assert not isinstance(event, ColumnDataChangedEvent), "a layer was redrawn whole"
         assert not (isinstance(event, ModelChangedEvent) and event.attr == "data"), "a layer was replaced"
         if isinstance(event, ColumnsStreamedEvent):
-            streamed[event.model.id] = len(event.data["step"])
+            streamed[event.model.id] = len(event.data["x"])
     for name in ("accuracy", "loss", "weights"):
         for source in view.plots[name].sources.values():
             assert streamed.pop(source.id) == 100  # steps 101 to 200, nothing else
-            assert len(source.data["step"]) == 200
+            assert len(source.data["x"]) == 200
     updates = view.plots["updates"].sources
     for key in ("fndam", "float"):  # measured update sizes, smoothed over the last 25 steps
         assert streamed.pop(updates[key].id) == 100
     assert streamed == {}  # the pulse schedule, drawn with the run, is not sent again
-    assert len(updates["schedule-fndam"].data["step"]) == view.state.n_steps + 1
+    assert len(updates["schedule-fndam"].data["x"]) == view.state.n_steps + 1
     assert {name: plot.figure for name, plot in view.plots.items()} == figures
-    # On a canvas (PLOT_OPTS): a browser rendering WebGL in software copies it on every streamed repaint.
+    # On a canvas (Plot): a browser rendering WebGL in software copies it on every streamed repaint.
     assert {figure.output_backend for figure in figures.values()} == {"canvas"}
     assert all(root.select_one({"id": figure.id}) is figure for figure in figures.values())
     click(view.reset)  # a new run (here: from step 0) redraws every layer
-    assert all(len(source.data["step"]) == 0 for name in ("accuracy", "loss", "weights")
+    assert all(len(source.data["x"]) == 0 for name in ("accuracy", "loss", "weights")
                for source in view.plots[name].sources.values())
+
+
+def test_legends_below_the_plots_and_the_step_axis_spans_the_run(view, root):
+    figures = [plot.figure for plot in view.plots.values()]
+    # Below, so a legend never covers the curves (the accuracy plot's legend once hid its right end).
+    assert all(figure.legend and figure.legend[0] in figure.below for figure in figures)
+    schedule = {"one reference pulse (device physics)", "float rate k0/(k0+k)"}
+    assert set(legend(root)) == schedule  # at step 0 only the pulse schedule, which spans the run
+    click(view.step)
+    shown_entries = legend(root)
+    labels = [layer.label for plot in view.plots.values() for layer in plot.layers.values()]
+    assert sorted(shown_entries) == sorted(set(labels))  # every layer has data after a step
+    assert shown_entries["FN-DAM synapse array"] == 100  # steps 1 to 100
+    widget_for(view._layout, view.state, "n_steps").value = 500
+    assert {(f.x_range.start, f.x_range.end) for f in figures} == {(0, 500)}
+    assert legend(root) == dict.fromkeys(schedule, 501)  # a new run starts with its schedule alone
 
 
 def test_pause_stops_the_work_asked_for(view, root, ticks, monkeypatch):
