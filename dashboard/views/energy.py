@@ -1,37 +1,81 @@
 """View 5: energy per update by technology, the parts of an FN-DAM update against age, and the energy
 of training from 1e3 to 1e12 parameters against a named baseline."""
 
-import holoviews as hv
+import math
+
 import numpy as np
 import pandas as pd
 import panel as pn
 import param
+from bokeh.models import FixedTicker
 
 from dashboard.state.energy import AGE_RANGE, B_RANGE, N_RANGE
 from dashboard.views.download import to_csv
 from dashboard.views.layout import StateView
-from dashboard.views.plotting import PLOT_OPTS, plot_pane, reactive
+from dashboard.views.plotting import FILL, INK, Layer, Plot, line, markers, reactive
 
-E_DIM = hv.Dimension("energy", label="Energy", unit="J")
-#: The energy of one update: its own dimension, so Panel does not link its axis to the training energy's.
-UPDATE_DIM = hv.Dimension("update_energy", label="Energy per update", unit="J")
 Y_FLOOR = 1e-22  #: bottom of the technology plot [J], below the Landauer limit
-#: A white box behind a label drawn over bars or curves, so it stays readable.
-LABEL_BOX = {"background_fill_color": "white", "background_fill_alpha": 0.85}
-N_DIM = hv.Dimension("N", label="Model parameters N")
-#: Term -> (colour, dash) of the training-energy plot.
-STYLE = {"compute": ("#555555", "solid"), "updates": ("#c0392b", "dashed"), "hold": ("#e67e22", "dotted"),
-         "total": ("#1f5fa8", "solid")}
 #: What depends on the session's FN-DAM element only (not on N, D or B).
 ELEMENT = ("state.memory.param", "state.memory.device.param")
-#: Part of an FN-DAM update -> (legend label, colour, dash) of the update-parts plot.
-PARTS = {"tunneling": ("tunneled charge C_T |dV| V_tun", "#16a085", "solid"),
-         "drive": ("pulse drive", "#e67e22", "dashed"),
-         "charged": ("total charged per update", "#1f5fa8", "solid"),
-         "readout": ("readout: one ADC conversion", "#8e44ad", "dotted")}  # drawn over the total it sets
-#: Baseline -> colour on the saving plot.
-BASELINE_COLOURS = {"DDR DRAM": "#1f5fa8", "HBM2": "#c0392b", "on-chip SRAM": "#7f8c8d"}
-AGE_DIM = hv.Dimension("age", label="Device age", unit="s")
+#: A label drawn over bars or curves: grey text (4.5:1 on white) in a white box, so it stays readable.
+NOTE = {"text_font_size": "9pt", "text_color": INK["grey"], "text_align": "left",
+        "background_fill_color": "white", "background_fill_alpha": 0.85}
+#: A horizontal reference line (Landauer, the preprint's 5 fJ, the press's 100x) and its label.
+REFERENCE = {"line_color": INK["grey"], "line_dash": "dashed", "line_width": 2}
+#: The chosen N or B: a vertical line.
+CHOSEN = {"line_color": INK["grey"], "line_dash": "dotted", "line_width": 1.5}
+#: A dash of long strokes: the sixth pattern a plot of six curves needs ("dashdot" is "dotdash" shifted).
+LONG_DASH = "14 4"
+#: Height of the technology names under the bars, slanted by 30 degrees (9-10 pt, up to ~22 characters) [px].
+SLANTED_NAMES_PX = 70
+
+TECH_LAYERS = {
+    # Quads, not bars: a bar on a log axis needs an explicit floor to start from. One colour: the axis
+    # names each bar, and the hover gives its technology, energy and source.
+    "bars": Layer("quad", "", {"fill_color": INK["blue"], "fill_alpha": 0.8, "line_color": "white"},
+                  tooltips=(("Technology", "@technology"), ("Write energy", "@energy"),
+                            ("Source", "@source"))),
+    "whiskers": Layer("segment", "", {"line_color": INK["black"], "line_width": 2}),
+    "landauer": Layer("hspan", "", REFERENCE),
+    "landauer_name": Layer("text", "", NOTE),
+}
+#: Part of an FN-DAM update -> its curve (the readout is drawn over the total it sets).
+PARTS = {"tunneling": line("tunneled charge C_T |dV| V_tun", INK["green"], "dashdot", width=1.8),
+         "drive": line("pulse drive", INK["vermillion"], "dashed", width=1.8),
+         "charged": line("total charged per update", INK["blue"], width=3),
+         "readout": line("readout: one ADC conversion", INK["purple"], "dotted", width=2.5)}
+PARTS_LAYERS = {
+    "run": Layer("vstrip", "", {"fill_color": FILL["yellow"], "fill_alpha": 0.25, "line_alpha": 0}),
+    **PARTS,
+    "mean": line("mean charged over the run's ages", INK["black"], LONG_DASH, width=4),
+    "paper": Layer("hspan", "", REFERENCE),
+    "paper_name": Layer("text", "", NOTE),
+}
+#: (side, term) -> curve of the training-energy plot. FN-DAM holds its state without supply power: its
+#: hold term is zero and not drawn.
+TERMS = {("conventional", "updates"): line("updates, conventional", INK["vermillion"], "dashed"),
+         ("conventional", "hold"): line("hold, conventional", INK["purple"], "dotted", width=2.5),
+         ("conventional", "total"): line("total, conventional", INK["blue"], width=3),
+         ("fndam", "updates"): line("updates, FN-DAM", INK["black"], "dotdash"),
+         ("fndam", "total"): line("total, FN-DAM", INK["green"], LONG_DASH, width=3)}
+SCALE_LAYERS = {**{f"{term}_{side}": layer for (side, term), layer in TERMS.items()},
+                "compute": line("compute (same for both)", INK["grey"], "8 3 2 3 2 3", width=1.8),
+                "chosen": Layer("vspan", "", CHOSEN)}
+#: Baseline -> its curve on the saving plot.
+BASELINES = {"DDR DRAM": line("against DDR DRAM", INK["blue"]),
+             "HBM2": line("against HBM2", INK["vermillion"], "dashed"),
+             "on-chip SRAM": line("against on-chip SRAM", INK["green"], "dotdash")}
+SAVING_LAYERS = {
+    # A wide light band under the chosen baseline's curve (named in the title): the curves keep their
+    # styles, the band moves.
+    "highlight": line("chosen baseline", FILL["blue"], width=10, line_alpha=0.5),
+    **BASELINES,
+    "table": markers("B = 1, 32, 1024, 4e6", INK["black"]),
+    "reach": markers("largest B still at 100x", INK["purple"], "x", size=14, line_width=2.5),
+    "press": Layer("hspan", "", REFERENCE),
+    "press_name": Layer("text", "", NOTE),
+    "chosen": Layer("vspan", "", CHOSEN),
+}
 
 
 def _si(value, unit):
@@ -42,17 +86,43 @@ def _si(value, unit):
     return f"{value / scale:.3g} {prefix}{unit}"
 
 
+def _name_slots(figure, names):
+    """Label slot i of the x axis with ``names[i]``, slanted so long names fit side by side, and make
+    the figure taller by what the slanted names take, so the bars keep a plot's usual height."""
+    figure.xaxis.ticker = FixedTicker(ticks=list(range(len(names))), minor_ticks=[])
+    figure.xaxis.major_label_overrides = dict(enumerate(names))
+    figure.xaxis.major_label_orientation = math.radians(30)
+    figure.xgrid.grid_line_color = None  # the slots are categories: no grid between them
+    figure.height += SLANTED_NAMES_PX
+
+
 class EnergyView(StateView):
-    """Technology bars with the Landauer floor, energy against N by term, and saving against B."""
+    """Technology bars with the Landauer floor, update parts against age, energy against N by term, and
+    saving against B."""
 
     def __init__(self, state, notice, **params):
         super().__init__(state, notice, **params)
         self.table = pn.pane.DataFrame(reactive(self.sources_table), index=False, sizing_mode="stretch_width",
                                        css_classes=["fndam-table"])
         heading = pn.pane.Markdown("### Sources of every write energy", margin=(10, 10, 0, 10))
-        plots = [plot_pane(method) for method in (self.technologies, self.update_parts, self.scale,
-                                                  self.saving)]
-        self.layout([*plots, heading, self.table],
+        names = [row["technology"] for row in state.technologies()]  # fixed: the table and the element
+        tech = Plot(TECH_LAYERS, "Write energy per update (whisker: upper figure; hover: source)", "",
+                    "Energy per update or per bit (J)", y_log=True, x_range=(-0.6, len(names) - 0.4),
+                    y_range=(Y_FLOOR, 1e-9))
+        _name_slots(tech.figure, names)
+        parts = Plot(PARTS_LAYERS, "Energy of one FN-DAM update by part against age "
+                                   "(band: ages the run visits)",
+                     "Device age at the pulse (s)", "Energy per update (J)", x_log=True, y_log=True,
+                     x_range=AGE_RANGE, legend_columns=2)
+        scale = Plot(SCALE_LAYERS, "Training energy against model size", "Model parameters N",
+                     "Training energy (J)", x_log=True, y_log=True, x_range=N_RANGE, legend_columns=2)
+        saving = Plot(SAVING_LAYERS, "Saving of FN-DAM updates against batch size",
+                      "Batch size B (samples per step)", "E conventional / E FN-DAM", x_log=True, y_log=True,
+                      x_range=B_RANGE, legend_columns=2)
+        for plot, method in ((tech, self.technologies), (parts, self.update_parts), (scale, self.scale),
+                             (saving, self.saving)):
+            self.feed(plot, method)
+        self.layout([tech.pane, parts.pane, scale.pane, saving.pane, heading, self.table],
                     [("technologies.csv", self.technologies_csv, "Download technology data (CSV)"),
                      ("update_parts.csv", self.parts_csv, "Download update-energy parts vs age (CSV)"),
                      ("training_energy.csv", self.scale_csv, "Download energy vs N (CSV)"),
@@ -60,119 +130,72 @@ class EnergyView(StateView):
 
     @param.depends("state.drive", *ELEMENT)
     def technologies(self):
-        """Log bars from the axis floor to each write energy, a whisker to its upper figure, Landauer."""
+        """Bars from the axis floor to each write energy, a whisker to its upper figure, Landauer."""
         rows = self.state.technologies()
-        names = [r["technology"] for r in rows]
         energy_j = np.array([r["energy_J"] for r in rows])
         upper = np.array([r["max_J"] for r in rows])
         x = np.arange(len(rows), dtype=float)
-        # Rectangles, not Bars: a bar on a log axis needs an explicit floor to start from.
-        bars = hv.Rectangles(
-            {"slot": x - 0.35, "floor": np.full_like(x, Y_FLOOR), "slot_end": x + 0.35, "write": energy_j,
-             "technology": names, "energy_J": energy_j, "source": [r["source"] for r in rows]},
-            kdims=["slot", "floor", "slot_end", "write"], vdims=["technology", "energy_J", "source"]).opts(
-            color="technology", cmap="Category20", line_color="white", tools=["hover"], show_legend=False)
         ranged = np.isfinite(upper)
-        whiskers = hv.Segments((x[ranged], energy_j[ranged], x[ranged], upper[ranged]),
-                               kdims=["slot", "floor", "slot_end", "write"]).opts(
-            color="#333333", line_width=2)
         floor = self.state.anchors()["landauer_J"]
-        return (bars * whiskers * hv.HLine(floor).opts(color="#8e44ad", line_dash="dashed", line_width=2)
-                * hv.Text(-0.45, floor * 4, f"Landauer limit kT ln 2 at 300 K ({floor * 1e21:.1f} zJ)").opts(
-                    text_align="left", text_font_size="9pt", text_color="#8e44ad", **LABEL_BOX)
-                ).opts(hv.opts.Overlay(**PLOT_OPTS, logy=True, ylim=(Y_FLOOR, 1e-9),
-                                       xlim=(-0.6, len(rows) - 0.4),
-                                       xticks=list(zip(x, names, strict=True)), xrotation=30,
-                                       title="Write energy per update (whisker: upper figure; hover: source)",
-                                       xlabel="", ylabel="Energy per update or per bit (J)"))
+        return {"layers": {
+            "bars": {"left": x - 0.35, "right": x + 0.35, "bottom": np.full_like(x, Y_FLOOR), "top": energy_j,
+                     "technology": [r["technology"] for r in rows], "energy": [_si(e, "J") for e in energy_j],
+                     "source": [r["source"] for r in rows]},
+            "whiskers": (x[ranged], energy_j[ranged], x[ranged], upper[ranged]),
+            "landauer": ([floor],),
+            "landauer_name": ([-0.45], [floor * 4],
+                              [f"Landauer limit kT ln 2 at 300 K ({floor * 1e21:.1f} zJ)"]),
+        }}
 
     @param.depends("state.param", *ELEMENT)
     def update_parts(self):
         """The parts of one FN-DAM update against age (log-log), the ages the run visits (band) with its
-        mean charged energy, and the preprint's 5 fJ anchor."""
+        mean charged energy, and the preprint's 5 fJ anchor; the energy axis fits them all."""
         data = self.state.update_parts_vs_age()
-        layers = []
-        for key, (label, colour, dash) in PARTS.items():
-            width = 3 if key == "charged" else 1.8
-            layers.append(hv.Curve((data["age"], data[key]), AGE_DIM, UPDATE_DIM, label=label).opts(
-                color=colour, line_dash=dash, line_width=width))
         first, last = data["run"]
-        span = (max(first, AGE_RANGE[0]), min(max(last, first * 1.01), AGE_RANGE[1]))
-        layers.append(hv.Curve((list(span), [data["mean_charged"]] * 2), AGE_DIM, UPDATE_DIM,
-                               label="mean charged over the run's ages").opts(color="#c0392b", line_width=4))
-        paper = self.state.anchors()["paper"]
-        ymin = min(float(np.min(data["tunneling"])), paper.value) / 3
-        ymax = max(float(np.max(data["charged"])), paper.value) * 5
-        # The band as a rectangle of data (a VSpan annotation let the browser's log axis run to 1e11).
-        # Named dimensions: Panel links the axes of plots whose dimensions match, and the technology bars'
-        # default x0/y0 would have pulled their axis to ten years.
-        band = hv.Rectangles([(span[0], ymin, span[1], ymax)],
-                             kdims=[AGE_DIM, UPDATE_DIM, "age_end", "energy_end"]).opts(
-            color="#f1c40f", alpha=0.15, line_alpha=0)
-        return (band * hv.Overlay(layers)
-                * hv.HLine(paper.value).opts(color="#555555", line_dash="dashed")
-                * hv.Text(AGE_RANGE[0] * 1.5, paper.value * 1.8,
-                          "preprint abstract: 'as low as 5 fJ'").opts(
-                    text_align="left", text_font_size="9pt", text_color="#555555", **LABEL_BOX)
-                ).opts(hv.opts.Overlay(**PLOT_OPTS, logx=True, logy=True, xlim=AGE_RANGE, ylim=(ymin, ymax),
-                                       legend_position="bottom_left",
-                                       title="Energy of one FN-DAM update by part against age "
-                                             "(band: ages the run visits)",
-                                       xlabel="Device age at the pulse (s)", ylabel="Energy per update (J)"))
+        span = [max(first, AGE_RANGE[0]), min(max(last, first * 1.01), AGE_RANGE[1])]
+        paper = self.state.anchors()["paper"].value
+        return {"layers": {
+            **{key: (data["age"], data[key]) for key in PARTS},
+            "run": ([span[0]], [span[1]]),
+            "mean": (span, [data["mean_charged"]] * 2),
+            "paper": ([paper],),
+            "paper_name": ([AGE_RANGE[0] * 1.5], [paper * 1.8], ["preprint abstract: 'as low as 5 fJ'"]),
+        }, "y_range": (min(float(np.min(data["tunneling"])), paper) / 3,
+                       max(float(np.max(data["charged"])), paper) * 5)}
 
     @param.depends("state.param", *ELEMENT)
     def scale(self):
+        """Every term of the training energy against N for both sides, and the chosen N."""
         data = self.state.training_vs_params()
-        n_mark = 10.0**self.state.log10_params
-        layers = []
-        # FN-DAM holds its state without supply power: its hold term is zero and not drawn.
-        for side, label, terms in (("conventional", "conventional", ("updates", "hold", "total")),
-                                   ("fndam", "FN-DAM", ("updates", "total"))):
-            for term in terms:
-                y = data[side][term]
-                keep = y > 0  # a zero term has no place on a log axis (FN-DAM holds for free)
-                colour, dash = STYLE[term]
-                curve = hv.Curve((data["N"][keep], y[keep]), N_DIM, E_DIM, label=f"{term}, {label}")
-                layers.append(curve.opts(color=colour if side == "conventional" else "#16a085",
-                                         line_dash=dash, line_width=3 if term == "total" else 1.8))
-        colour, dash = STYLE["compute"]
-        layers.append(hv.Curve((data["N"], data["conventional"]["compute"]), N_DIM, E_DIM,
-                               label="compute (same for both)").opts(color=colour, line_dash=dash))
-        return (hv.Overlay(layers) * hv.VLine(n_mark).opts(color="#999999", line_dash="dotted")).opts(
-            hv.opts.Overlay(**PLOT_OPTS, logx=True, logy=True, xlim=N_RANGE, legend_position="top_left",
-                            title=f"Training energy against model size at B = {self.state.batch_size():,.0f}",
-                            xlabel="Model parameters N", ylabel="Training energy (J)"))
+        layers = {}
+        for side, term in TERMS:
+            y = data[side][term]
+            keep = y > 0  # a zero term has no place on a log axis
+            layers[f"{term}_{side}"] = (data["N"][keep], y[keep])
+        return {"layers": {**layers, "compute": (data["N"], data["conventional"]["compute"]),
+                           "chosen": ([10.0**self.state.log10_params],)},
+                "title": f"Training energy against model size at B = {self.state.batch_size():,.0f}"}
 
     @param.depends("state.param", *ELEMENT)
     def saving(self):
+        """The saving against B for every baseline (the chosen one highlighted), the table's batch sizes,
+        where the chosen baseline still reaches the press's 100x, and the chosen B."""
         data = self.state.saving_vs_batch()
-        b_dim = hv.Dimension("B", label="Batch size B")
-        s_dim = hv.Dimension("saving", label="Energy saving")
         press = self.state.anchors()["press"].value
         chosen = self.state.baseline
-        # Fixed labels (a label that changes breaks the in-place redraw): the chosen one is drawn thick.
-        curves = [hv.Curve((data["B"], saving), b_dim, s_dim, label=f"against {name}").opts(
-                      color=BASELINE_COLOURS[name], line_width=3 if name == chosen else 1.5,
-                      line_dash="solid" if name == chosen else "dashed")
-                  for name, saving in data["by_baseline"].items()]
-        # Where this model still reaches the press's 100x with the chosen baseline (none: no line).
+        # Where this model still reaches the press's 100x with the chosen baseline (none: no marker).
         reach = [data["press_B"]] if 0 < data["press_B"] < np.inf else []
-        return (hv.Overlay(curves)
-                * hv.Scatter((data["table_B"], data["table_saving"]), b_dim, s_dim,
-                             label="B = 1, 32, 1024, 4e6").opts(color="#c0392b", size=9)
-                * hv.Scatter((reach, [press] * len(reach)), b_dim, s_dim,
-                             label="largest B still at 100x").opts(color="#8e44ad", size=12, marker="x")
-                * hv.HLine(press).opts(color="#8e44ad", line_dash="dashed")
-                * hv.Text(B_RANGE[0] * 2, press * 1.4, "100x: press-reported projection, The Register 2022 "
-                          "(not computed)").opts(
-                    text_align="left", text_font_size="9pt", text_color="#8e44ad", **LABEL_BOX)
-                * hv.VLine(self.state.batch_size()).opts(color="#999999", line_dash="dotted")
-                ).opts(hv.opts.Overlay(**PLOT_OPTS, logx=True, logy=True, xlim=B_RANGE,
-                                       legend_position="bottom_left",
-                                       title=f"Saving of FN-DAM updates against batch size (thick: "
-                                             f"{chosen}; compute unchanged)",
-                                       xlabel="Batch size B (samples per step)",
-                                       ylabel="E conventional / E FN-DAM"))
+        return {"layers": {
+            **{name: (data["B"], saving) for name, saving in data["by_baseline"].items()},
+            "highlight": (data["B"], data["by_baseline"][chosen]),
+            "table": (data["table_B"], data["table_saving"]),
+            "reach": (reach, [press] * len(reach)),
+            "press": ([press],),
+            "press_name": ([B_RANGE[0] * 2], [press * 1.4],
+                           ["100x: press-reported projection, The Register 2022 (not computed)"]),
+            "chosen": ([self.state.batch_size()],),
+        }, "title": f"Saving of FN-DAM updates against batch size (highlighted: {chosen}; compute unchanged)"}
 
     @param.depends("state.param", *ELEMENT)
     def summary(self):

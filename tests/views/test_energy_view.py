@@ -4,7 +4,9 @@ sources table, CSV."""
 
 import re
 
+import numpy as np
 import pytest
+from bokeh.models import ColumnDataSource, HoverTool
 from bokeh.plotting import figure as Figure
 
 from dashboard.state.device import OperatingPoint
@@ -17,6 +19,7 @@ from .helpers import (
     IMAGE_FORCE,
     csv_texts,
     edit_control,
+    legend,
     new_value,
     number_names,
     out_of_range,
@@ -89,17 +92,12 @@ def test_the_summary_names_the_baseline_and_where_100x_is_reached(view):
 
 
 def test_update_parts_plot_shows_every_part_and_the_preprint_anchor(view, root):
-    from bokeh.models import Label
-
-    from .helpers import legend
     shown_legend = legend(root)
     for label in ("tunneled charge C_T |dV| V_tun", "pulse drive", "readout: one ADC conversion",
                   "total charged per update", "mean charged over the run's ages"):
         assert shown_legend.get(label), label
-    from bokeh.models import ColumnDataSource
-    texts = [label.text for label in root.select({"type": Label})]
-    texts += [str(t) for src in root.select({"type": ColumnDataSource}) for t in src.data.get("text", [])]
-    assert any("preprint abstract: 'as low as 5 fJ'" in t for t in texts)
+    texts = [str(t) for src in root.select({"type": ColumnDataSource}) for t in src.data.get("text", [])]
+    assert "preprint abstract: 'as low as 5 fJ'" in texts
     assert not any("(published)" in t for t in texts)
 
 
@@ -196,18 +194,84 @@ def test_csv_holds_the_current_model(session, view):
     assert csv_texts(view)["technologies.csv"] != before["technologies.csv"]
 
 
-def test_each_plot_keeps_its_own_axes(view, root):
-    # Panel links the axes of plots whose dimensions match: the technology bars (slots 0..n-1) must not
-    # share the update-parts plot's age axis (1 s to 10 years), as they did through default dimensions.
-    from bokeh.models import Range1d
+def figures(root):
+    """Title up to its first ' (' or ' at' -> figure."""
+    return {re.split(r" \(| at B", f.title.text)[0]: f for f in root.select({"type": Figure})}
 
-    figures = {f.title.text.split(" (")[0]: f for f in root.select({"type": Figure})}
-    tech = figures["Write energy per update"]
-    parts = figures["Energy of one FN-DAM update by part against age"]
-    assert tech.x_range is not parts.x_range
-    assert isinstance(tech.x_range, Range1d)
-    assert tech.x_range.end < 20 < parts.x_range.end
-    # Nor the update parts (fJ to pJ) the training energy's axis (up to 1e11 J).
-    training = figures["Training energy against model size at B = 32"]
-    assert parts.y_range is not training.y_range
-    assert parts.y_range.end < 1e-6
+
+def source_of(fig, glyph):
+    """The data of the one renderer of ``fig`` drawing a ``glyph`` (a Bokeh glyph class name)."""
+    (renderer,) = [r for r in fig.renderers if type(r.glyph).__name__ == glyph]
+    return renderer, renderer.data_source.data
+
+
+def test_technology_bars_name_and_hover_every_technology(view, root):
+    rows = view.state.technologies()
+    tech = figures(root)["Write energy per update"]
+    bars, data = source_of(tech, "Quad")
+    names = [r["technology"] for r in rows]
+    assert list(data["technology"]) == names
+    assert list(data["source"]) == [r["source"] for r in rows]
+    assert list(data["top"]) == [r["energy_J"] for r in rows]
+    assert "5 fJ" in data["energy"][names.index("FN-DAM (paper)")]
+    # The x axis names each bar's slot, and the slots lie inside the fixed axis.
+    assert [tech.xaxis.major_label_overrides[i] for i in tech.xaxis.ticker.ticks] == names
+    assert tech.x_range.start < min(data["left"])
+    assert max(data["right"]) < tech.x_range.end
+    (hover,) = [t for t in tech.tools if isinstance(t, HoverTool) and bars in t.renderers]
+    assert {field for _, field in hover.tooltips} == {"@technology", "@energy", "@source"}
+    _, whiskers = source_of(tech, "Segment")
+    assert len(whiskers["y1"]) == sum(np.isfinite(r["max_J"]) for r in rows) > 0
+    _, landauer = source_of(tech, "HSpan")
+    assert list(landauer["y"]) == [view.state.anchors()["landauer_J"]]
+    # The bars start below the Landauer line, so the line is drawn across them.
+    assert tech.y_range.start == min(data["bottom"]) < landauer["y"][0] < min(data["top"])
+
+
+def test_the_element_bar_follows_the_memory(session, view, root):
+    tech = figures(root)["Write energy per update"]
+    _, data = source_of(tech, "Quad")
+    before = data["top"][-1]
+    session.memory.capacitance_fF = 1000.0
+    _, data = source_of(tech, "Quad")
+    assert data["top"][-1] != before
+    assert data["top"][-1] == view.state.technologies()[-1]["energy_J"]
+
+
+def test_update_parts_axis_fits_the_parts(session, root):
+    parts = figures(root)["Energy of one FN-DAM update by part against age"]
+
+    def fits():
+        curves = [r.data_source.data["y"] for r in parts.renderers if type(r.glyph).__name__ == "Line"]
+        low, high = min(min(y) for y in curves), max(max(y) for y in curves)
+        assert parts.y_range.start < low
+        assert high < parts.y_range.end
+        return parts.y_range.end
+
+    default = fits()
+    session.memory.capacitance_fF = 1000.0  # a larger element: more charge per update
+    assert fits() != default
+
+
+def test_the_chosen_baseline_is_highlighted_and_titled(view, root):
+    saving = figures(root)["Saving of FN-DAM updates against batch size"]
+    curves = {item.label.value: item.renderers[0].data_source for item in saving.legend.items}
+    assert legend(root)["chosen baseline"]
+    for baseline in ("DDR DRAM", "on-chip SRAM"):
+        widget_for(view._layout, view.state, "baseline").value = baseline
+        assert list(curves["chosen baseline"].data["y"]) == list(curves[f"against {baseline}"].data["y"])
+        assert f"highlighted: {baseline}" in saving.title.text
+
+
+def test_the_training_plot_names_its_batch_and_marks_its_model_size(view, root):
+    training = figures(root)["Training energy against model size"]
+    assert training.title.text.endswith(f"at B = {view.state.batch_size():,.0f}")
+    widget_for(view._layout, view.state, "log10_batch").value = 0.0
+    widget_for(view._layout, view.state, "log10_params").value = 6.0
+    assert training.title.text.endswith("at B = 1")
+    _, chosen = source_of(training, "VSpan")
+    assert list(chosen["x"]) == [1e6]
+    # FN-DAM holds its state for free: no hold curve of its own, and no zero on the log axis.
+    assert "hold, FN-DAM" not in legend(root)
+    assert all(min(r.data_source.data["y"]) > 0 for r in training.renderers
+               if type(r.glyph).__name__ == "Line")
