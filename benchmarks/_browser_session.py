@@ -13,9 +13,9 @@ What a browser does, as Chromium's websocket frames show it (Bokeh 3.9, Panel 1.
    the open view and sends it in a ``PATCH-DOC`` that brings its data sources.
 5. Whenever the server sets ``Location.search``, the browser pushes the URL and reports it back as
    ``Location.href`` (Panel's ``location.ts``).
-6. Typing a number into a box: a ``PATCH-DOC`` setting the widget's ``value``, one setting its
-   ``value_throttled``; the server answers ``OK`` to each and sends a ``PATCH-DOC`` with new plot data
-   (``ColumnDataChanged`` events).
+6. Typing a number into a box: a ``PATCH-DOC`` setting the controls' ``values`` (the map of parameter
+   -> value of dashboard/views/controls.py, with one entry changed); the server answers ``OK`` and
+   sends a ``PATCH-DOC`` with new plot data (``ColumnDataChanged`` events).
 
 Framing (``bokeh/protocol/message.py``): a message is three text frames (header, metadata, content
 JSON), then ``num_buffers`` pairs of a buffer-header text frame and a binary frame; the header holds
@@ -150,18 +150,25 @@ class BrowserSession:
         mark("view")
         return self.phases["view"]
 
-    async def set_value(self, title, value):
-        """Type ``value`` into the widget whose title starts with ``title``; return the seconds until
-        the server sends new plot data."""
-        widget = next((obj for obj in self.models.values()
-                       if str(obj.get("attributes", {}).get("title", "")).startswith(title)), None)
-        if widget is None:
-            raise SessionError(f"no widget titled {title!r}... in the pulled document")
+    async def set_value(self, name, value):
+        """Type ``value`` into the control of parameter ``name``; return the seconds until the server
+        sends new plot data."""
+        panel, shown = self._control_panel(name)
         start = time.perf_counter()
-        await self._patch([self._changed(widget, "value", value)])
-        await self._patch([self._changed(widget, "value_throttled", value)])
-        await self._until(self._plot_data, start + self.timeout, f"waiting for new plot data after {title}")
+        entries = [[key, value if key == name else old] for key, old in shown]
+        await self._patch([self._changed(panel, "values", {"type": "map", "entries": entries})])
+        await self._until(self._plot_data, start + self.timeout, f"waiting for new plot data after {name}")
         return time.perf_counter() - start
+
+    def _control_panel(self, name):
+        """The model holding the controls' ``values`` (dashboard/views/controls.py ControlPanel, a
+        map of parameter -> value) that has ``name``, and its entries."""
+        for obj in self.models.values():
+            values = obj.get("attributes", {}).get("values")
+            if isinstance(values, dict) and values.get("type") == "map":
+                if any(key == name for key, _ in values["entries"]):
+                    return obj, values["entries"]
+        raise SessionError(f"no control of {name!r} in the pulled document")
 
     async def idle(self, seconds):
         """Stay on the page ``seconds`` as a reader does: take the server's messages, answer as a browser."""

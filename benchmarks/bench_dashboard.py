@@ -7,7 +7,7 @@
 * Control-to-update: set a control's parameter and wait until the plot's Bokeh models are updated,
   in a document without a browser (the server-side part of a slider release).
 
-The minimal app (benchmarks/minimal_page.py) uses the same BootstrapTemplate with one number box and one
+The minimal app (benchmarks/minimal_page.py) is a BootstrapTemplate with one number box and one
 live HoloViews curve. Prints
 medians over REPEATS runs and the ratios; no asserts (issue targets: creation <= 2x the minimal app,
 median control-to-update <= 100 ms).

@@ -49,8 +49,8 @@ from tornado.httpclient import AsyncHTTPClient
 
 from dashboard.testing import cpu_seconds, descendants, rss_mb, serve_app
 
-#: Title of the widget a student types into (the sidebar's oxide voltage box).
-CONTROL = "Oxide voltage"
+#: Parameter whose control a student types into (the sidebar's oxide voltage box).
+CONTROL = "oxide_voltage"
 #: Volts below the control's initial value of the successive changes: each change is a new value, and
 #: students differ by a few mV so the server's shared physics caches do not answer for everyone.
 STEPS_V = [0.5 * k for k in range(1, 9)]

@@ -1,6 +1,6 @@
 """The floor every page benchmark compares against: a minimal Panel page served by the same Panel.
 
-A BootstrapTemplate (the app's template) with one FloatInput in the sidebar and one 500-point HoloViews
+A BootstrapTemplate (the issue's baseline) with one FloatInput in the sidebar and one 500-point HoloViews
 curve that redraws in place when the input changes.  Run as a script to serve it beside the app from one
 process: ``python benchmarks/minimal_page.py PORT`` serves ``/app`` and ``/minimal``.
 """

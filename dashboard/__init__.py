@@ -1,4 +1,4 @@
-"""FN-DAM Explorer dashboard: Panel + HoloViews (Bokeh) + Param.
+"""FN-DAM Explorer dashboard: Panel + Bokeh + Param.
 
 ``state`` holds the session's parameters and data (no Panel import, testable without a browser);
 ``views`` turns them into widgets and plots; ``app`` assembles one page per browser session;

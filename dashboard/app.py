@@ -26,7 +26,6 @@ from dashboard.views.plotting import batched
 from dashboard.views.tabs import lazy_tabs
 
 # KaTeX for the About view's equations: Panel bundles it and the server serves it (no CDN).
-# (HoloViews' Bokeh backend is selected in dashboard.views.plotting.)
 # When the page loses its server (a worker restarted, the network dropped) it says what to do: the URL
 # holds every setting, so a reload (which the proxy sends to a live worker) brings the same view back.
 pn.extension("katex", disconnect_notification="Connection to the server lost. Reload the page: your "

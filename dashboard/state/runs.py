@@ -12,7 +12,7 @@ so it is computed once and shown to every session that asks for it:
 * a :class:`Playback` is one session's view of a recording: its own step cursor and pricing, read like
   a ``LearningRun`` (``steps_done``, ``history``, ``fndam_counts``, ...).
 
-HoloViews and Bokeh stay in the server process (HoloViews is not thread-safe, holoviews issue 6162);
+Panel and Bokeh stay in the server process (their models belong to the session's document);
 the worker only runs NumPy, and one worker leaves the server's event loop a core of its own on a
 two-core machine.
 """

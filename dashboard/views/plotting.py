@@ -130,7 +130,9 @@ class Plot:
         self.figure.add_tools(self.hover, *(HoverTool(renderers=[renderers[k]], tooltips=list(layer.tooltips))
                                             for k, layer in layers.items() if layer.tooltips))
         self.legend = Legend(items=items, ncols=legend_columns, location="top_left",
-                             label_text_font_size="9pt", spacing=2, padding=4, margin=4)
+                             label_text_font_size="9pt", spacing=2, padding=4, margin=4,
+                             # Bokeh's spacing is also the gap between columns: entries would touch.
+                             stylesheets=[".bk-grid { column-gap: 16px; }"])
         self.figure.add_layout(self.legend, "below")
         self.renderers = renderers
         self.pane = pn.pane.Bokeh(self.figure, sizing_mode="stretch_width")

@@ -6,9 +6,8 @@ import numpy as np
 import panel as pn
 import param
 from bokeh.document import Document
-from bokeh.models import BoxAnnotation, ColumnDataSource, Label, Span
+from bokeh.models import ColumnDataSource
 
-import dashboard.views.plotting  # noqa: F401  (selects HoloViews' Bokeh backend, as the app does)
 from dashboard.state.session import SessionState
 from dashboard.views.controls import ControlPanel
 
@@ -28,22 +27,13 @@ def _column(values):
     return tuple(text.ravel().tolist())
 
 
-#: Annotations drawn from plain properties, not a data source (HoloViews' VLine/HLine, VSpan, Text).
-MARKS = {Span: ("location", "dimension"), BoxAnnotation: ("left", "right", "bottom", "top"),
-         Label: ("x", "y", "text")}
-
-
 def plotted(*roots):
-    """Snapshot of what ``roots`` plot: every ColumnDataSource's data and every marker line, band or
-    label's position; sorted, so independent of model ids and the order Bokeh lists them in."""
+    """Snapshot of what ``roots`` plot: every ColumnDataSource's data (marker lines, bands and labels
+    are glyphs with data too); sorted, so independent of model ids and the order Bokeh lists them in."""
     items = []
     for root in roots:
         for source in root.select({"type": ColumnDataSource}):
             items.append(tuple((key, _column(values)) for key, values in sorted(source.data.items())))
-        for kind, props in MARKS.items():
-            for mark in root.select({"type": kind}):
-                values = ((p, getattr(mark, p)) for p in props)  # not Nodes: "the plot's bottom"
-                items.append(tuple((p, str(v)) for p, v in values if isinstance(v, (int, float, str))))
     return tuple(sorted(items))
 
 
