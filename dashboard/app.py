@@ -21,7 +21,7 @@ from dashboard.views.exercises import ExercisesView
 from dashboard.views.learning import LearningView
 from dashboard.views.memory import MemoryView
 from dashboard.views.notice import Notice
-from dashboard.views.page import Page
+from dashboard.views.page import Page, page_mode
 from dashboard.views.plotting import batched
 from dashboard.views.tabs import lazy_tabs
 
@@ -90,11 +90,11 @@ def create_app():
     session = SessionState()
     notice = Notice()
     builders = {
-        "band": lambda: BandView(session.band, notice),
-        "current": lambda: CurrentView(session.current, notice),
-        "memory": lambda: MemoryView(session.memory, notice),
-        "learning": lambda: LearningView(session.learning, notice),
-        "energy": lambda: EnergyView(session.energy, notice),
+        "band": lambda: BandView(session.band, notice, display=session),
+        "current": lambda: CurrentView(session.current, notice, display=session),
+        "memory": lambda: MemoryView(session.memory, notice, display=session),
+        "learning": lambda: LearningView(session.learning, notice, display=session),
+        "energy": lambda: EnergyView(session.energy, notice, display=session),
         "exercises": lambda: ExercisesView(session, notice),
         "about": AboutView,
     }
@@ -110,7 +110,9 @@ def create_app():
         controls(session.device, notice),
         sizing_mode="stretch_width",
     )
-    return Page({"main": tabs, "sidebar": sidebar}, stylesheet())
+    tools = pn.Row(controls(session, notice, names=["projector"]), page_mode(session),
+                   css_classes=["fndam-tools"])
+    return Page({"main": tabs, "sidebar": sidebar, "tools": tools}, stylesheet())
 
 
 if __name__.startswith("bokeh"):

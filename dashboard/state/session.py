@@ -47,6 +47,10 @@ class SessionState(param.Parameterized):
     view = param.Selector(objects=list(VIEWS), default="band", label="View",
                           doc="Which view is open (kept in the URL so a copied link opens it).",
                           metadata={"url": "view"})
+    projector = param.Boolean(False, label="Projector view",
+                              doc="Larger type, thicker lines and stronger contrast, readable from the "
+                                  "back of a lecture hall (kept in the URL: a link can open it so).",
+                              metadata={"url": "projector"})
 
     def __init__(self, **params):
         super().__init__(**params)

@@ -27,7 +27,7 @@ class BandView(StateView):
     def __init__(self, state, notice, **params):
         super().__init__(state, notice, **params)
         plot = Plot(LAYERS, "Conduction band across the tunneling oxide", "Position x (nm)",
-                    "Energy above floating-gate Fermi level (eV)", legend_columns=2)
+                    "Energy above the gate's Fermi level (eV)", legend_columns=2)
         self.feed(plot, self.diagram)
         self.layout([plot.pane], [("band_diagram.csv", self.csv, "Download data (CSV)")])
 

@@ -53,10 +53,10 @@ def spec(obj, name):
             "range": f"{lo:g} to {hi:g}"}
 
 
-def controls(obj, notice):
-    """A :class:`ControlPanel` editing every :func:`control_names` parameter of ``obj``, kept in step
-    with it both ways."""
-    names = control_names(obj)
+def controls(obj, notice, names=None):
+    """A :class:`ControlPanel` editing the parameters ``names`` of ``obj`` (default: every
+    :func:`control_names` one), kept in step with it both ways."""
+    names = control_names(obj) if names is None else names
 
     def shown():
         return {name: getattr(obj, name) for name in names}

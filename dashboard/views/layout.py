@@ -6,7 +6,7 @@ import param
 
 from dashboard.views.controls import controls
 from dashboard.views.download import csv_button
-from dashboard.views.plotting import dependencies, reactive
+from dashboard.views.plotting import PROJECTOR_SCALE, dependencies, reactive
 
 SIDE_WIDTH = 320  #: width of the side column [px]
 
@@ -19,6 +19,9 @@ class StateView(pn.viewable.Viewer):
                                 doc="The state part this view shows and edits.")
     showing = param.Boolean(True, doc="Whether the view is on the page: a hidden view's plots are "
                                       "not redrawn (its tab redraws them when it is shown again).")
+    display = param.ClassSelector(class_=param.Parameterized, default=None, allow_None=True,
+                                  constant=True, doc="What holds the page's display mode (its "
+                                                     "``projector`` flag: the session); None: normal.")
 
     def __init__(self, state, notice, **params):
         super().__init__(state=state, **params)
@@ -55,12 +58,26 @@ class StateView(pn.viewable.Viewer):
                 stale.append(True)
 
         draw()
+        self.scaled(plot)
         by_owner = {}
         for owner, name in dependencies(method):
             by_owner.setdefault(owner, []).append(name)
         for owner, names in by_owner.items():  # one call per owner: a preset's update draws once
             owner.param.watch(draw, names)
         self.param.watch(lambda event: event.new and stale and draw(), "showing")
+
+    def scaled(self, plot):
+        """Keep ``plot``'s type and lines at the display's size: normal, or
+        :data:`dashboard.views.plotting.PROJECTOR_SCALE` times it in projector view."""
+        if self.display is None:
+            return
+
+        def resize(*_):
+            plot.scale(PROJECTOR_SCALE if self.display.projector else 1)
+
+        if self.display.projector:
+            resize()
+        self.display.param.watch(resize, "projector")
 
     def __panel__(self):
         return self._layout

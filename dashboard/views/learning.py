@@ -66,6 +66,8 @@ class LearningView(StateView):
         self._stepping = False  # a Step whose steps are being computed
         self._shown = (None, 0)  # the playback and step count the plots show
         self.plots = self._make_plots()
+        for plot in self.plots.values():
+            self.scaled(plot)
         self.play = pn.widgets.Toggle(label="Play", color="primary", width=100)
         self.step = pn.widgets.Button(label="Step", width=80)
         self.reset = pn.widgets.Button(label="Reset", width=80)

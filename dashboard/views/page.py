@@ -7,7 +7,11 @@ indicator and a document root per item; its generic ``Template`` compiles its Ji
 page (~3 ms) and recomputes a text repr of every panel it holds on each ``add_panel`` (~10 ms a page).
 """
 
+from typing import ClassVar
+
 import panel as pn
+import param
+from panel.custom import JSComponent
 from panel.io.resources import _env  # the Jinja environment Panel renders templates with
 from panel.template.base import BaseTemplate
 
@@ -43,3 +47,26 @@ class Page(BaseTemplate):
     def _build_layout(self):
         """No notebook preview (a text repr and a 'Launch server' button): a page is only served."""
         return pn.Column()
+
+
+class PageMode(JSComponent):
+    """The display mode as a class on the page's ``<html>`` element: ``fndam-projector`` in projector
+    view, which assets/style.css enlarges (CSS custom properties and inherited type reach into every
+    component's shadow DOM; plots, drawn on a canvas, scale on the server: Plot.scale)."""
+
+    projector = param.Boolean(default=False, doc="Projector view is on.")
+
+    _esm: ClassVar[str] = """
+export function render({ model }) {
+  const apply = () => document.documentElement.classList.toggle("fndam-projector", model.projector)
+  apply()
+  model.on("projector", apply)
+}
+"""
+
+
+def page_mode(session):
+    """A :class:`PageMode` following ``session.projector``."""
+    mode = PageMode(projector=session.projector, width=0, height=0, margin=0)
+    session.param.watch(lambda event: setattr(mode, "projector", event.new), "projector")
+    return mode

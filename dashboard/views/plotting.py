@@ -8,6 +8,7 @@ redraw sets each layer's ``ColumnDataSource.data``, which is all Bokeh sends (be
 Axes without fixed limits are fitted by the browser (Bokeh's ``DataRange1d``), not computed here.
 """
 
+import re
 from dataclasses import dataclass, field
 
 import panel as pn
@@ -49,6 +50,15 @@ GLYPHS = {"line": Line, "scatter": Scatter, "text": Text, "vspan": VSpan, "hspan
 #: Glyphs whose data set the axes the browser fits (lines and strips across the whole plot do not).
 FITTED = ("line", "scatter", "quad", "segment", "text")
 PLOT_HEIGHT = 330  #: height of a plot's drawing area and axes, without its legend [px]
+#: Type, lines and markers in projector view, relative to normal (issue 10: 2-3x, readable from the
+#: back of a lecture hall); the plot grows by half as much, so type gains room without hiding data.
+PROJECTOR_SCALE = 2.0
+CSS_SIZE = re.compile(r"\d+(\.\d+)?(px|pt|em|rem)")  #: a size such as '13px' or '9pt'
+#: Size properties a projector scales, per kind of model.
+SIZES = {"figure": ("height",), "text": ("text_font_size",),
+         "axis": ("axis_label_text_font_size", "major_label_text_font_size"),
+         "legend": ("label_text_font_size", "glyph_width", "glyph_height", "label_height"),
+         "glyph": ("line_width", "size", "text_font_size")}
 LEGEND_ROW = 21  #: height of one legend entry below the plot [px]
 
 
@@ -136,6 +146,29 @@ class Plot:
         self.figure.add_layout(self.legend, "below")
         self.renderers = renderers
         self.pane = pn.pane.Bokeh(self.figure, sizing_mode="stretch_width")
+        self._normal = None  # sizes at scale 1, read when first scaled (views may restyle before)
+        self._in_plot = {(r.glyph, "text_font_size") for r in renderers.values()} | {
+            (axis, "axis_label_text_font_size") for axis in (*self.figure.xaxis, *self.figure.yaxis)}
+
+    def scale(self, factor):
+        """Draw type, lines and markers ``factor`` times their normal size (1 is normal), the plot
+        ``(1 + factor) / 2`` times its normal height."""
+        if self._normal is None:
+            self._normal = self._sizes()
+        for (model, name), size in self._normal.items():
+            # Labels drawn in the plot (region names) must still fit their regions, and axis labels
+            # the plot's sides: they grow less.
+            grow = (1 + factor) / 2 if name == "height" or (model, name) in self._in_plot else factor
+            setattr(model, name, _times(size, grow))
+
+    def _sizes(self):
+        """(model, property) -> size at scale 1, for every size :data:`SIZES` names that is set."""
+        models = {"figure": [self.figure], "text": [self.figure.title], "legend": [self.legend],
+                  "axis": [*self.figure.xaxis, *self.figure.yaxis],
+                  "glyph": [r.glyph for r in self.renderers.values()]}
+        return {(model, name): getattr(model, name) for kind, names in SIZES.items()
+                for model in models[kind] for name in names
+                if name in model.properties() and _is_size(getattr(model, name))}
 
     def update(self, layers, title=None, x_range=None, y_range=None, labels=None, x_label=None,
                y_label=None):
@@ -179,6 +212,20 @@ class Plot:
         for item in self.legend.items:
             item.visible = any(len(r.data_source.data[next(iter(r.data_source.data))])
                                for r in item.renderers)
+
+
+def _is_size(size):
+    """True for a number or CSS text such as '13px' (not 'auto', a field name or an unset value)."""
+    return (isinstance(size, (int, float)) and not isinstance(size, bool)) or (
+        isinstance(size, str) and CSS_SIZE.fullmatch(size) is not None)
+
+
+def _times(size, factor):
+    """``size`` (a number, or CSS text such as '13px' or '9pt') times ``factor``."""
+    if isinstance(size, str):
+        number = size.rstrip("abcdefghijklmnopqrstuvwxyz%")
+        return f"{float(number) * factor:g}{size[len(number):]}"
+    return round(size * factor) if isinstance(size, int) else size * factor
 
 
 def _range(limits, renderers):

@@ -94,3 +94,19 @@ def test_each_session_has_its_own_state(page, browser, app_url):
         assert box_value(other, "oxide_thickness_nm") == 12.0  # ... the second did not
     finally:
         other.close()
+
+
+def projector_class(page):
+    return page.evaluate("() => document.documentElement.classList.contains('fndam-projector')")
+
+
+def test_projector_view_from_the_url_and_the_header_toggle(page, app_url):
+    open_app(page, app_url, "?projector=true")
+    wait_until(lambda: projector_class(page), page)
+    font = page.evaluate("() => getComputedStyle(document.querySelector('h1')).fontSize")
+    screenshot(page, "shell_projector")
+    page.get_by_role("checkbox", name="Projector view").uncheck()
+    wait_for_query(page, projector="false")
+    wait_until(lambda: not projector_class(page), page)
+    smaller = page.evaluate("() => getComputedStyle(document.querySelector('h1')).fontSize")
+    assert float(smaller[:-2]) < float(font[:-2])

@@ -12,6 +12,7 @@ from dashboard.state.session import PARTS, VIEWS, SessionState
 from dashboard.views.band import BandView
 from dashboard.views.controls import control_names
 from dashboard.views.notice import Notice
+from dashboard.views.plotting import PROJECTOR_SCALE
 from dashboard.views.tabs import lazy_tabs
 
 from .helpers import (
@@ -183,3 +184,26 @@ def test_url_query_rebuilds_every_view_as_shown(monkeypatch):
 def csv_texts_of(page, key):
     layout = page.layouts[key]
     return {b.filename: b.callback().getvalue() for b in layout.select(pn.widgets.FileDownload)}
+
+
+def test_projector_view_scales_every_built_plot_and_back(page):
+    page.build_all()
+    figures = [f for key in ("band", "current", "memory", "learning", "energy")
+               for f in page.layout(key).select(pn.pane.Bokeh)]
+    normal = [(f.object.title.text_font_size, f.object.height) for f in figures]
+    assert len(figures) == 15  # 1 band, 2 current, 4 memory, 4 learning, 4 energy
+    page.session.projector = True
+    scaled = [(f.object.title.text_font_size, f.object.height) for f in figures]
+    assert all(float(s[0][:-2]) == PROJECTOR_SCALE * float(n[0][:-2]) and s[1] > n[1]
+               for s, n in zip(scaled, normal, strict=True))
+    page.session.reset()  # "Reset to defaults" keeps the display mode
+    assert page.session.projector
+    page.session.projector = False
+    assert [(f.object.title.text_font_size, f.object.height) for f in figures] == normal
+
+
+def test_a_view_built_in_projector_view_is_scaled(monkeypatch):
+    page = Page(monkeypatch)
+    page.session.projector = True
+    (figure, *_) = page.layout("current").select(pn.pane.Bokeh)
+    assert figure.object.title.text_font_size == f"{13 * PROJECTOR_SCALE:g}px"  # Bokeh's 13px title

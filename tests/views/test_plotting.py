@@ -1,0 +1,47 @@
+"""Plot (dashboard/views/plotting.py) without a view: layers fed in place, legend entries that follow
+their data, and the projector's scaling of type, lines and height, undone exactly."""
+
+import pytest
+from bokeh.models import ColumnDataSource
+
+from dashboard.views.plotting import INK, PROJECTOR_SCALE, Layer, Plot, line, markers
+
+LAYERS = {"curve": line("a curve", INK["blue"], width=2.5),
+          "points": markers("points", INK["vermillion"], size=8),
+          "names": Layer("text", "", {"text_font_size": "10pt"})}
+
+
+@pytest.fixture
+def plot():
+    return Plot(LAYERS, "A title", "x (nm)", "y (eV)")
+
+
+def shown_entries(plot):
+    return {item.label.value for item in plot.legend.items if item.visible}
+
+
+def test_update_feeds_data_in_place_and_legend_follows(plot):
+    sources = plot.figure.select({"type": ColumnDataSource})
+    plot.update({"curve": ([0, 1], [2, 3]), "points": ([], []), "names": ([0], [1], ["label"])})
+    assert plot.figure.select({"type": ColumnDataSource}) == sources  # the same models, new data
+    assert dict(plot.sources["curve"].data) == {"x": [0, 1], "y": [2, 3]}
+    assert shown_entries(plot) == {"a curve"}
+    plot.update({"points": ([1], [1])}, title="New", labels={"curve": "renamed"})
+    assert plot.figure.title.text == "New"
+    assert shown_entries(plot) == {"renamed", "points"}
+
+
+def test_projector_scale_and_back(plot):
+    title, height = plot.figure.title.text_font_size, plot.figure.height
+    glyphs = {key: plot.renderers[key].glyph for key in LAYERS}
+    plot.scale(PROJECTOR_SCALE)
+    assert plot.figure.title.text_font_size == f"{float(title[:-2]) * PROJECTOR_SCALE:g}px"
+    assert glyphs["curve"].line_width == 2.5 * PROJECTOR_SCALE
+    assert glyphs["points"].size == 8 * PROJECTOR_SCALE
+    # Type drawn inside the plot and the plot itself grow by half as much.
+    assert glyphs["names"].text_font_size == f"{10 * (1 + PROJECTOR_SCALE) / 2:g}pt"
+    assert plot.figure.height == round(height * (1 + PROJECTOR_SCALE) / 2)
+    plot.scale(1)
+    assert (plot.figure.title.text_font_size, plot.figure.height) == (title, height)
+    assert (glyphs["curve"].line_width, glyphs["points"].size) == (2.5, 8)
+    assert glyphs["names"].text_font_size == "10pt"
