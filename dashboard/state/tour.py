@@ -24,33 +24,14 @@ import param
 from dashboard.state.band import AGES
 from dashboard.state.memory import PAIR_LOSS, PREPRINT_BITS, REFERENCE_AGE
 from dashboard.state.presets import apply_settings
-from dashboard.state.session import PARTS, VIEWS, SessionState
+from dashboard.state.session import PARTS, VIEWS, SessionState, url_keys
+from dashboard.state.text import duration, number
 from physics import energy, fndam, synapse
-from physics.constants import DAY, HOUR, MV_PER_CM, YEAR
+from physics.constants import MV_PER_CM, YEAR
 from physics.tunneling import fn_coefficients
 
 #: The value of ``TourState.step`` while the tour is closed.
 CLOSED = ""
-#: Units of :func:`duration`, largest first: name -> seconds.
-DURATION_UNITS = {"year": YEAR, "day": DAY, "hour": HOUR, "minute": 60.0, "second": 1.0}
-
-
-def number(x, digits=3):
-    """``x`` with ``digits`` significant digits as a student reads it: 8.33, 0.0123, 1600, 6.1e-6."""
-    rounded = float(f"{x:.{digits}g}")
-    if 1e-3 <= abs(rounded) < 1e5:  # plain digits where they stay short
-        return f"{rounded:f}".rstrip("0").rstrip(".")
-    mantissa, e, exponent = f"{rounded:.{digits}g}".partition("e")
-    return f"{mantissa}e{int(exponent)}" if e else mantissa
-
-
-def duration(seconds):
-    """A time [s] in the largest unit it fills at least once: '2.54 hours', '1 day', '30 seconds'."""
-    name, unit = next(((n, u) for n, u in DURATION_UNITS.items() if seconds >= u), ("second", 1.0))
-    text = number(seconds / unit)
-    return f"{text} {name}" + ("" if text == "1" else "s")
-
-
 def shown(value):
     """A setting's value in a prompt: numbers through :func:`number`, anything else as it is."""
     return number(value) if isinstance(value, float) else str(value)
@@ -718,13 +699,22 @@ class TourState(param.Parameterized):
 
     def result(self):
         """After the reveal: the ``correct`` index, whether the answer was ``right``, the ``why`` of the
-        chosen answer and the ``explanation`` with the computed numbers; None before."""
+        chosen answer, the ``explanation`` with the computed numbers and ``reasons``; None before.
+
+        ``reasons`` holds every choice as {"index", "text", "why", "chosen", "correct"}: the chosen one
+        first, then the correct one (when the answer was wrong), then the others in their order, so a
+        student reads why their own answer was tempting before the rest.
+        """
         if not self.revealed:
             return None
         step = self.current
         correct = step.correct_choice()
-        return {"correct": correct, "right": self.answer == correct,
-                "why": step.question.choices[self.answer].why, "explanation": step.explanation()}
+        choices = step.question.choices
+        order = dict.fromkeys([self.answer, correct, *range(len(choices))])
+        reasons = [{"index": i, "text": choices[i].text, "why": choices[i].why, "chosen": i == self.answer,
+                    "correct": i == correct} for i in order]
+        return {"correct": correct, "right": self.answer == correct, "why": choices[self.answer].why,
+                "explanation": step.explanation(), "reasons": reasons}
 
     def apply_query(self, query):
         """Open the step named by the URL query's ``step`` (other keys are the session's); return one
@@ -737,6 +727,10 @@ class TourState(param.Parameterized):
     def query(self):
         """The URL query of the tour: the open step's key, nothing while it is closed."""
         return {"step": self.step} if self.step != CLOSED else {}
+
+
+#: URL query key -> ("tour", parameter): the tour's keys beside the session's (``step``).
+URL_KEYS = url_keys({"tour": TourState})
 
 
 def lecturer_notes():
