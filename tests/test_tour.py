@@ -264,7 +264,7 @@ def walk():
 
 
 def test_step_is_the_url_key_step_and_nothing_else_is():
-    assert url_keys({"tour": TourState}) == {"step": ("tour", "step")}
+    assert url_keys({"tour": TourState}) == tour.URL_KEYS == {"step": ("tour", "step")}
 
 
 def test_next_opens_each_step_in_turn_and_refuses_past_the_end(walk):
@@ -357,8 +357,30 @@ def test_predict_commit_reveal_in_order(walk):
     assert walk.session.view == "current"
     result = walk.result()
     step = walk.current
+    reasons = result.pop("reasons")
     assert result == {"correct": step.correct_choice(), "right": step.correct_choice() == 2,
                       "why": step.question.choices[2].why, "explanation": step.explanation()}
+    assert reasons[0] == {"index": 2, "text": step.question.choices[2].text,
+                          "why": step.question.choices[2].why, "chosen": True, "correct": result["right"]}
+
+
+@pytest.mark.parametrize("step", QUESTIONS, ids=lambda s: s.key)
+@pytest.mark.parametrize("pick", ["right", "wrong"])
+def test_reasons_give_every_choice_once_the_chosen_first_then_the_correct_one(walk, step, pick):
+    correct = step.correct_choice()
+    answer = correct if pick == "right" else (correct + 1) % len(step.question.choices)
+    walk.go(step.key)
+    walk.choose(answer)
+    walk.commit()
+    walk.reveal()
+    reasons = walk.result()["reasons"]
+    first = [answer] if pick == "right" else [answer, correct]
+    others = [i for i in range(len(step.question.choices)) if i not in first]
+    assert [r["index"] for r in reasons] == first + others
+    assert [r["index"] for r in reasons if r["chosen"]] == [answer]
+    assert [r["index"] for r in reasons if r["correct"]] == [correct]
+    assert all(r["text"] == step.question.choices[r["index"]].text for r in reasons)
+    assert all(r["why"] == step.question.choices[r["index"]].why for r in reasons)
 
 
 @pytest.mark.parametrize("index", [-1, 4, True, "1", 1.0, None])
