@@ -12,6 +12,9 @@ SAMPLES = 400
 #: Ages offered by the "time since programming" control: label -> seconds.
 AGES = {"0 s (just programmed)": 0.0, "1 s": 1.0, "1 minute": 60.0, "1 hour": 3600.0, "1 day": DAY,
         "1 month": YEAR / 12, "1 year": YEAR, "10 years": 10 * YEAR}
+#: Ages the band view's play control runs through [s]: 1 s to 10 years, evenly on a log axis (a frame
+#: per 1/6 decade: the band moves smoothly where the voltage changes fastest, in the first minutes).
+MOVING_AGES_S = np.logspace(0.0, np.log10(10 * YEAR), 52)
 
 
 class BandState(param.Parameterized):
@@ -28,12 +31,27 @@ class BandState(param.Parameterized):
             "The oxide voltage falls, so the barrier tilts less and widens: the tunneling distance grows. "
             "Junction area 1 um^2 and capacitance 100 fF are illustrative.", metadata={"url": "age"})
 
+    moving_age_s = param.Number(
+        None, allow_None=True, bounds=(0.0, MOVING_AGES_S[-1]), precedence=-1, metadata={"url": None},
+        label="Age in motion (s)",
+        doc="While the band view plays the discharge: the age shown [s], overriding ``age``. A choice "
+            "of ``age`` ends the motion.")
+
     def __init__(self, device=None, **params):
         super().__init__(device=device or OperatingPoint(), **params)
+        self.param.watch(lambda _: self.param.update(moving_age_s=None), "age")
+
+    def age_s(self):
+        """The age shown [s]: the one in motion, else the chosen ``age``."""
+        return AGES[self.age] if self.moving_age_s is None else self.moving_age_s
 
     def voltage_now(self):
-        """Oxide voltage [V] after ``age`` seconds of FN discharge from the programmed V_ox."""
-        return float(fndam.oxide_voltage(AGES[self.age], self.device.element()))
+        """Oxide voltage [V] after :meth:`age_s` seconds of FN discharge from the programmed V_ox."""
+        return float(fndam.oxide_voltage(self.age_s(), self.device.element()))
+
+    def electrons_per_s(self):
+        """Electrons tunneling off the floating gate per second now [1/s] (physics.fndam.electron_rate)."""
+        return float(fndam.electron_rate(self.age_s(), self.device.element()))
 
     def profile(self, voltage=None):
         """Conduction band edge in the oxide at ``voltage`` (default :meth:`voltage_now`): ``x_nm`` [nm]

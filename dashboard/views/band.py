@@ -1,13 +1,19 @@
 """View 1: the conduction band across floating gate | SiO2 | tunneling node."""
 
+import panel as pn
 import param
 
+from dashboard.state.band import MOVING_AGES_S
+from dashboard.state.text import duration, number
 from dashboard.views.download import to_csv
 from dashboard.views.layout import StateView
 from dashboard.views.plotting import FILL, INK, Layer, Plot, line, markers
 
 #: Electrode width drawn on either side of the oxide [nm].
 ELECTRODE_NM = 3.0
+#: Time between two ages of the discharge in motion [ms]: 52 ages in about 5 s.
+FRAME_MS = 100
+PLAY, PAUSE = "Play the discharge: 1 s to 10 years", "Pause the discharge"
 LAYERS = {
     "electrodes": Layer("vstrip", "", {"fill_color": FILL["grey"], "fill_alpha": 0.5, "line_alpha": 0}),
     "then": line("Band at programming", INK["grey"], "dashed"),
@@ -29,7 +35,42 @@ class BandView(StateView):
         plot = Plot(LAYERS, "Conduction band across the tunneling oxide", "Position x (nm)",
                     "Energy above the gate's Fermi level (eV)", legend_columns=2)
         self.feed(plot, self.diagram)
-        self.layout([plot.pane], [("band_diagram.csv", self.csv, "Download data (CSV)")])
+        self.play = pn.widgets.Button(label=PLAY, color="primary", css_classes=["fndam-play"],
+                                      description="Run the age from 1 s to 10 years: the barrier widens "
+                                                  "and the current falls as charge leaves the gate.")
+        self.play.on_click(self._toggle)
+        self._frames = None  # the periodic callback while the discharge plays
+        self.layout([plot.pane], [("band_diagram.csv", self.csv, "Download data (CSV)")], head=[self.play])
+        self.state.param.watch(self._stopped_by_choice, "moving_age_s")
+
+    def _toggle(self, _):
+        """Play the discharge from 1 s (or where it paused), or pause it."""
+        if self._frames is not None:
+            self._halt()
+            return
+        self.play.label = PAUSE
+        self._frames = pn.state.add_periodic_callback(self.advance, period=FRAME_MS)
+
+    def advance(self):
+        """Show the next age in motion; after 10 years, leave the age chosen at 10 years."""
+        now = self.state.moving_age_s
+        later = MOVING_AGES_S[MOVING_AGES_S > now] if now is not None else MOVING_AGES_S
+        if len(later):
+            self.state.moving_age_s = float(later[0])
+        else:
+            self._halt()
+            self.state.age = "10 years"
+
+    def _halt(self):
+        if self._frames is not None:
+            self._frames.stop()
+            self._frames = None
+        self.play.label = PLAY
+
+    def _stopped_by_choice(self, event):
+        """A chosen age (or a reset) ends the motion: stop playing."""
+        if event.new is None:
+            self._halt()
 
     @param.depends("state.param", "state.device.param")
     def diagram(self):
@@ -65,9 +106,12 @@ class BandView(StateView):
         path = state.tunneling_path(state.profile(v_now))
         regime = ("Fowler-Nordheim (triangular barrier, q V_ox ≥ phi)" if v_now >= dev.barrier_height_eV
                   else "direct tunneling (trapezoidal barrier, q V_ox < phi)")
-        lines = [f"**V_ox now** {v_now:.3f} V (programmed {dev.oxide_voltage:.2f} V)",
+        age = state.age_s()
+        lines = [f"**Age** {duration(age) if age else '0 s (just programmed)'}",
+                 f"**V_ox now** {v_now:.3f} V (programmed {dev.oxide_voltage:.2f} V)",
                  f"**Field** {v_now / dev.oxide_thickness_nm * 10:.2f} MV/cm", f"**Regime** {regime}",
-                 f"**Tunneling distance** {path['distance_nm']:.2f} nm", dev.field_warning()]
+                 f"**Tunneling distance** {path['distance_nm']:.2f} nm",
+                 f"**Current now** {number(state.electrons_per_s())} electrons/s", dev.field_warning()]
         return "  \n".join(line for line in lines if line)
 
     def csv(self):

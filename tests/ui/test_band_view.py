@@ -60,3 +60,15 @@ def test_image_force_and_url_round_trip(page, app_url):
     url = wait_for_query(page, d="9.5", img="true")
     screenshot(page, "band_image_force")
     reopen_link(page, url, oxide_thickness_nm=9.5)
+
+
+def test_play_runs_the_discharge_to_ten_years_and_stops(page, app_url):
+    open_app(page, app_url)
+    wait_for_text(page, summary, "Age 0 s", "Tunneling distance 3.85 nm")
+    before = data_fingerprint(page)
+    page.get_by_role("button", name="Play the discharge").click()
+    wait_for_data_change(page, before, settle=False)
+    wait_for_text(page, summary, "Age 10 years", timeout=30_000)
+    screenshot(page, "band_played_10_years")
+    wait_for_query(page, age="10 years")  # the motion ends on the chosen age, in the URL
+    page.get_by_role("button", name="Play the discharge").wait_for()  # ready to play again

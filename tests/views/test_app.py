@@ -28,10 +28,10 @@ from .helpers import (
 )
 
 #: View -> (state parts its summary reads, parameters it ignores), as the view tests establish: the band
-#: at age 0 has not discharged, so mass and temperature are not in it yet; the energy summary uses the
+#: summary gives the current now, which every device parameter sets; the energy summary uses the
 #: published FN-DAM energy unless told otherwise; the memory element is plain FN (no image force); the
 #: learning run is made of the session's element and priced on the energy view's basis.
-SUMMARY_READS = {"band": (("device", "band"), {"mass_ratio", "temperature_K"}),
+SUMMARY_READS = {"band": (("device", "band"), set()),
                  "current": (("device", "current"), set()),
                  "memory": (("device", "memory"), set(IMAGE_FORCE)),
                  "learning": (("learning", "device", "memory", "energy"),

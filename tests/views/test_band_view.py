@@ -1,5 +1,6 @@
 """Band view in a Bokeh document: each control, the shared device, presets, reset, rejected values, CSV."""
 
+import itertools
 import re
 
 import pytest
@@ -82,10 +83,12 @@ def test_each_device_parameter_moves_the_band(session, notice, view, name, root)
 def test_each_preset_shows_and_reset_restores(session, view, preset, root):
     initial = shown(view, root)
     session.apply_preset(preset)
-    # Just programmed (age 0), the band does not depend on mass or temperature: only the decay does.
-    changes = preset_changes(preset, ("device", "band"), ignored={"mass_ratio", "temperature_K"})
+    # Just programmed (age 0), the band does not depend on mass or temperature: only the decay and the
+    # current now (in the summary) do.
+    draws = preset_changes(preset, ("device", "band"), ignored={"mass_ratio", "temperature_K"})
+    tells = preset_changes(preset, ("device", "band"))
     after = shown(view, root)
-    assert (after[0] != initial[0], after[1] != initial[1]) == (changes, changes)
+    assert (after[0] != initial[0], after[1] != initial[1]) == (tells, draws)
     for name in control_names(view.state):  # the widgets follow the preset
         assert widget_for(view._layout, view.state, name).value == getattr(view.state, name)
     session.reset()
@@ -125,3 +128,33 @@ def test_a_field_above_ten_mv_per_cm_warns_of_breakdown(session, notice, view):
     assert "⚠ 12.5 MV/cm is above 10 MV/cm: thermal SiO2 breaks down" in summary_text(view)
     set_device(session, notice, "oxide_thickness_nm", 12.0)
     assert "breaks down" not in summary_text(view)
+
+
+def test_the_discharge_plays_from_one_second_to_ten_years(view, root):
+    from dashboard.state.band import MOVING_AGES_S
+
+    distances, voltages = [], []
+    for _ in MOVING_AGES_S:  # what the periodic callback does, frame by frame
+        view.advance()
+        distances.append(number(view, "Tunneling distance"))
+        voltages.append(number(view, "V_ox now"))
+    assert view.state.moving_age_s == MOVING_AGES_S[-1]
+    assert "**Age** 10 years" in summary_text(view)
+    # The barrier widens and the voltage falls at every frame (the summary rounds to 10 pm and 1 mV).
+    assert all(b >= a for a, b in itertools.pairwise(distances))
+    assert distances[-1] > distances[0]
+    assert all(b <= a for a, b in itertools.pairwise(voltages))
+    assert voltages[-1] < voltages[0]
+    plotted_at_end = shown(view, root)[1]
+    view.advance()  # past 10 years: the motion ends on the chosen age "10 years", the same band
+    assert (view.state.moving_age_s, view.state.age) == (None, "10 years")
+    assert shown(view, root)[1] == plotted_at_end
+
+
+def test_choosing_an_age_ends_the_motion(view):
+    view.advance()
+    view.advance()
+    assert view.state.moving_age_s is not None
+    widget_for(view._layout, view.state, "age").value = "1 hour"
+    assert view.state.moving_age_s is None
+    assert "**Age** 1 hour" in summary_text(view)
