@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 5006
 
-.PHONY: serve test chromium nginx lint bench
+.PHONY: serve test chromium nginx redis lint bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,10 +30,19 @@ nginx:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx-light; \
 	  { $$SUDO systemctl disable --now nginx || $$SUDO service nginx stop; } >/dev/null 2>&1 || true; }
 
+# The Redis class store's tests (tests/test_classroom_store.py) and benchmark start Debian's redis-server
+# on a loopback port of their own, saving nothing; the system's Redis service is not needed: it is stopped
+# and disabled when this target installed it.
+redis:
+	@test -x /usr/bin/redis-server || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server; \
+	  { $$SUDO systemctl disable --now redis-server || $$SUDO service redis-server stop; } >/dev/null 2>&1 || true; }
+
 serve: $(STAMP)
 	$(BIN)/fndam-explorer serve --port $(PORT)
 
-test: $(STAMP) chromium nginx
+test: $(STAMP) chromium nginx redis
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

@@ -15,10 +15,15 @@ def pyproject():
     return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 
+#: conda-forge names of packages PyPI names otherwise (conda-forge's ``redis`` is not the client).
+PYPI_NAMES = {"redis-py": "redis"}
+
+
 def requirements(specs):
-    """name -> set of version specifiers, from PEP 508 strings (conda's 'name>=1,<2' parses the same)."""
+    """name -> set of version specifiers, from PEP 508 strings (conda's 'name>=1,<2' parses the same);
+    conda-forge names are given as PyPI's."""
     parsed = [Requirement(s) for s in specs]
-    return {r.name.lower(): {str(s) for s in r.specifier} for r in parsed}
+    return {PYPI_NAMES.get(r.name.lower(), r.name.lower()): {str(s) for s in r.specifier} for r in parsed}
 
 
 def test_environment_yml_matches_pyproject_dependencies():
