@@ -49,5 +49,5 @@ test: $(STAMP) chromium nginx redis
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-bench: $(STAMP)
+bench: $(STAMP) redis
 	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done
