@@ -179,36 +179,37 @@ class Transaction:
         raise NotImplementedError
 
 
-def shown(value, limit=16):
+def quoted(value, limit=16):
     """``value`` as quoted in a message: its repr, cut to ``limit`` characters."""
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def check_text(value, name, pattern, hint):
-    """None if ``value`` is text that ``pattern`` matches whole, else a message that names it."""
+def check_text(value, name, pattern, hint, echo=True):
+    """None if ``value`` is text that ``pattern`` matches whole, else a message that names it (and
+    quotes it if ``echo``: a voter id is never repeated back)."""
     if not isinstance(value, str):
         return f"The {name} must be text, not {type(value).__name__}."
     if not pattern.fullmatch(value):
-        return f"The {name} {shown(value)} is not valid: {hint}."
+        return f"The {name}{' ' + quoted(value) if echo else ''} is not valid: {hint}."
     return None
 
 
 def check_whole(value, name, low, high):
     """None if ``value`` is a whole number from ``low`` to ``high``, else a message that names it."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not low <= value <= high:
-        return f"The {name} {shown(value)} is not valid: give a whole number from {low} to {high}."
+        return f"The {name} {quoted(value)} is not valid: give a whole number from {low} to {high}."
     return None
 
 
 def normal_code(code):
     """(the join code in capitals without surrounding spaces, None) or (None, a message)."""
     if not isinstance(code, str) or len(code) > 2 * CODE_LENGTH:
-        return None, f"A join code is {CODE_LENGTH} characters long; {shown(code)} is not one."
+        return None, f"A join code is {CODE_LENGTH} characters long; {quoted(code)} is not one."
     text = code.strip().upper()
     if len(text) != CODE_LENGTH or not set(text) <= set(CODE_ALPHABET):
         return None, (f"A join code is {CODE_LENGTH} characters from {CODE_ALPHABET}; "
-                      f"{shown(code)} is not one.")
+                      f"{quoted(code)} is not one.")
     return text, None
 
 
@@ -301,7 +302,7 @@ class ClassStore:
         """
         low, high = IDLE_RANGE_S
         if isinstance(idle_s, bool) or not isinstance(idle_s, numbers.Real) or not low <= idle_s <= high:
-            return None, f"The idle time {shown(idle_s)} is not valid: give seconds from {low} to {high:g}."
+            return None, f"The idle time {quoted(idle_s)} is not valid: give seconds from {low} to {high:g}."
         now = time.time()
         self._run(self._forget_expired, now, lambda message: None)
         secret = secrets.token_urlsafe(16)
@@ -412,7 +413,8 @@ class ClassStore:
         A later vote replaces the voter's earlier answer. Returns None, or why the vote was refused."""
         code, message = normal_code(code)
         message = (message
-                   or check_text(voter_id, "voter id", VOTER_PATTERN, "16 to 64 letters, digits, _ -")
+                   or check_text(voter_id, "voter id", VOTER_PATTERN, "16 to 64 letters, digits, _ -",
+                                 echo=False)
                    or check_text(question, "question id", ID_PATTERN, "1 to 64 letters, digits, _ . -")
                    or check_whole(n_choices, "number of choices", 2, MAX_CHOICES)
                    or check_whole(seq, "request number", 0, SEQ_MAX))
@@ -502,7 +504,7 @@ class ClassStore:
         """Open, close or reveal the current question. A revealed question stays revealed until
         :meth:`reset_votes`."""
         if phase not in PHASES:
-            return f"Phase {shown(phase)} does not exist: give one of {', '.join(PHASES)}."
+            return f"Phase {quoted(phase)} does not exist: give one of {', '.join(PHASES)}."
 
         def edit(state):
             if state.phase == REVEALED and phase != REVEALED:
