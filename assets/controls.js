@@ -81,13 +81,27 @@ export function render({ model, el }) {
   const send = (name, value) => {
     if (model.values[name] !== value) model.values = {...model.values, [name]: value}
   }
+  const rows = {}, marks = {}
   for (const spec of model.specs) {
     const [row, set] = KINDS[spec.kind](spec, send)
     form.append(row)
     show[spec.name] = set
+    rows[spec.name] = row
+    // Read with the label while the guided tour highlights the control (the outline is not heard).
+    marks[spec.name] = element("span", {class: "fndam-sr", hidden: ""}, " (highlighted by the tour)")
+    row.querySelector("label").append(marks[spec.name])
   }
   const update = () => { for (const [name, value] of Object.entries(model.values)) show[name](value) }
   update()
   model.on("values", update)
+  const highlight = () => {
+    for (const [name, row] of Object.entries(rows)) {
+      const on = model.highlight.includes(name)
+      row.classList.toggle("fndam-highlight", on)
+      marks[name].hidden = !on
+    }
+  }
+  highlight()
+  model.on("highlight", highlight)
   el.append(form)
 }

@@ -12,6 +12,8 @@ import panel as pn
 from dashboard.pages import asset_text
 from dashboard.state.presets import PRESETS
 from dashboard.state.session import PARTS, URL_KEYS, VIEWS, SessionState
+from dashboard.state.tour import URL_KEYS as TOUR_KEYS
+from dashboard.state.tour import TourState
 from dashboard.views.about import AboutView
 from dashboard.views.band import BandView
 from dashboard.views.controls import controls
@@ -24,6 +26,7 @@ from dashboard.views.notice import Notice
 from dashboard.views.page import Page, page_mode
 from dashboard.views.plotting import batched
 from dashboard.views.tabs import lazy_tabs
+from dashboard.views.tour import TourView
 
 # KaTeX for the About view's equations: Panel bundles it and the server serves it (no CDN).
 # When the page loses its server (a worker restarted, the network dropped) it says what to do: the URL
@@ -39,8 +42,9 @@ def stylesheet():
     return asset_text("style.css")
 
 
-def sync_url(session, notice):
-    """Apply the page URL's query to ``session`` (notice for each bad value), then keep the URL in step.
+def sync_url(session, notice, tour):
+    """Apply the page URL's query to ``session`` and then to ``tour`` (notice for each bad value; a
+    step's settings win over the session's keys), then keep the URL in step.
 
     Syncing starts once the page has loaded, with the URL rewritten to the valid state: bad values
     leave it, a copied link reproduces what is shown, and tests can wait for the rewrite.
@@ -48,15 +52,18 @@ def sync_url(session, notice):
     location = pn.state.location
     if location is None:
         return
-    notice.show(*session.apply_query(location.query_params))
+    query = location.query_params
+    notice.show(*session.apply_query({k: v for k, v in query.items() if k not in TOUR_KEYS}),
+                *tour.apply_query(query))
 
     def start_sync():
         # Each sync() rewrites the URL: held, the browser gets one rewrite instead of eight.
         with pn.io.hold():
-            location.search = "?" + urlencode(session.query())
+            location.search = "?" + urlencode({**session.query(), **tour.query()})
             for part in (*PARTS, "session"):
                 mapping = {name: key for key, (p, name) in URL_KEYS.items() if p == part}
                 location.sync(session.part(part), mapping)
+            location.sync(tour, {name: key for key, (_, name) in TOUR_KEYS.items()})
 
     pn.state.onload(start_sync)
 
@@ -101,7 +108,8 @@ def create_app():
     tabs = lazy_tabs(session, VIEWS, builders)
     # After the tabs: their onload (build the open view) runs before the URL sync's, so a page whose
     # URL has been rewritten already shows its view.
-    sync_url(session, notice)
+    tour = TourState(session)
+    sync_url(session, notice, tour)
     sidebar = pn.Column(
         preset_controls(session, notice),
         notice,
@@ -110,9 +118,11 @@ def create_app():
         controls(session.device, notice),
         sizing_mode="stretch_width",
     )
-    tools = pn.Row(controls(session, notice, names=["projector"]), page_mode(session),
+    # After the tabs and the sidebar: it highlights the controls they hold once the open view is built.
+    guide = TourView(tour, places=(tabs, sidebar))
+    tools = pn.Row(guide.start, controls(session, notice, names=["projector"]), page_mode(session),
                    css_classes=["fndam-tools"])
-    return Page({"main": tabs, "sidebar": sidebar, "tools": tools}, stylesheet())
+    return Page({"main": tabs, "sidebar": sidebar, "tools": tools, "tour": guide}, stylesheet())
 
 
 if __name__.startswith("bokeh"):

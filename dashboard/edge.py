@@ -37,14 +37,16 @@ from tornado.web import ErrorHandler, RedirectHandler, RequestHandler
 
 from dashboard import pages
 from dashboard.state.session import URL_KEYS
+from dashboard.state.tour import URL_KEYS as TOUR_KEYS
 
 #: Longest query accepted, in characters. A link to the full state is ~0.6k; this leaves room for
 #: percent-escapes and parameters the app ignores with a notice.
 MAX_QUERY_CHARS = 4096
 #: Longest parameter value and name, in characters (the longest value the app writes is ~60).
 MAX_VALUE_CHARS, MAX_NAME_CHARS = 200, 64
-#: Most parameters in one query: twice as many as the app has (repeats and unknown names get a notice).
-MAX_FIELDS = 2 * len(URL_KEYS)
+#: Most parameters in one query: twice as many as the app has, the tour's step included (repeats and
+#: unknown names get a notice).
+MAX_FIELDS = 2 * (len(URL_KEYS) + len(TOUR_KEYS))
 #: Longest session id a websocket token may name, in characters (Bokeh's own are 44).
 MAX_SESSION_ID_CHARS = 256
 #: Unicode categories refused in names and values: control and invisible formatting characters.

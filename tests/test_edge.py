@@ -43,6 +43,7 @@ from dashboard.edge import (
     token_problem,
 )
 from dashboard.state.session import URL_KEYS, SessionState
+from dashboard.state.tour import URL_KEYS as TOUR_KEYS
 from dashboard.testing import serve_app
 
 HUGE = "9" * 5000
@@ -154,7 +155,7 @@ def test_the_limits_sit_just_past_their_values():
     assert query_problem("vox=" + "1" * MAX_VALUE_CHARS) is None
     assert query_problem("vox=" + "1" * (MAX_VALUE_CHARS + 1)) is not None
     assert query_problem("&".join(["a=1"] * MAX_FIELDS)) is None
-    assert MAX_FIELDS == 2 * len(URL_KEYS)
+    assert MAX_FIELDS == 2 * (len(URL_KEYS) + len(TOUR_KEYS))
 
 
 # --- the served app ---------------------------------------------------------------------------------

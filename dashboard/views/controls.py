@@ -25,6 +25,12 @@ class ControlPanel(JSComponent):
                                            "select), label, doc; a number's min, max, step, range; a "
                                            "menu's options.")
     values = param.Dict(default={}, doc="Parameter name -> the value its control shows.")
+    highlight = param.List(default=[], item_type=str, doc="Names of the controls the guided tour "
+                                                          "highlights (class fndam-highlight).")
+
+    #: The state object whose parameters these are (set by :func:`controls`; the tour finds the
+    #: controls of a parameter by it). Not a parameter: it stays on the server.
+    edits = None
 
     _esm: ClassVar[str] = asset_text("controls.js")
     _stylesheets: ClassVar[list] = [asset_text("controls.css")]
@@ -63,6 +69,7 @@ def controls(obj, notice, names=None):
 
     panel = ControlPanel(specs=[spec(obj, name) for name in names], values=shown(),
                          sizing_mode="stretch_width")
+    panel.edits = obj
 
     def on_values(event):
         changed = {name: value for name, value in event.new.items() if value != getattr(obj, name)}
