@@ -18,20 +18,25 @@ from ui_helpers import (
 
 from dashboard.state.session import URL_KEYS, VIEWS
 from dashboard.state.tour import STEPS
-from dashboard.testing import wait_until
+from dashboard.testing import settled_fingerprint, wait_for_data_change, wait_until
 
 #: The focused element, followed into shadow roots (Panel draws every component in one).
 FOCUS_JS = """() => {
   let a = document.activeElement;
   while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
-  return a ? {tag: a.tagName.toLowerCase(), cls: String(a.className || ""), type: a.type || "",
-              text: (a.textContent || "").trim().slice(0, 120)} : null;
+  if (!a) return null;
+  const style = getComputedStyle(a);
+  return {tag: a.tagName.toLowerCase(), cls: String(a.className || ""), type: a.type || "",
+          text: (a.textContent || "").trim().slice(0, 120),
+          outline: `${style.outlineStyle} ${style.outlineWidth}`};
 }"""
 
 #: URL key of each (part, parameter).
 KEY_OF = {target: key for key, target in URL_KEYS.items()}
 
 REGION = "section.fndam-tour"
+#: A plot's live sentence shows at most once per 1.5 s (assets/plotframe.js QUIET_MS) [ms].
+PLOT_TEXT_QUIET_MS = 1600
 
 
 def focused(page):
@@ -39,11 +44,13 @@ def focused(page):
 
 
 def wait_for_focus(page, cls, timeout=20_000):
-    """Wait until the focused element has CSS class ``cls`` (or tag ``input`` for 'radio')."""
+    """Wait until the focused element has CSS class ``cls`` (or is a radio button, for 'radio') and
+    shows the focus (a 3px outline)."""
     def focus_is_there():
         now = focused(page)
         ok = now.get("type") == "radio" if cls == "radio" else cls in now.get("cls", "").split()
         assert ok, f"focus on {now}, expected {cls}"
+        assert now["outline"] == "solid 3px", f"no visible focus on {now}"
 
     wait_until(focus_is_there, page, timeout)
 
@@ -119,7 +126,7 @@ def _box_is(page, name, value):
 
 def answer_by_keys(page, step, answer):
     """From the heading: Tab to the radio group, pick ``answer`` with Space and arrows, Tab to Commit,
-    Enter, Tab to Reveal, Enter; the focus lands on the result."""
+    Enter, Tab to Reveal, Enter; the focus lands on the result and the plots change."""
     page.keyboard.press("Tab")
     wait_for_focus(page, "radio")
     page.keyboard.press("Space")  # the first radio (focused, none checked yet)
@@ -133,8 +140,18 @@ def answer_by_keys(page, step, answer):
     wait_until(lambda: _enabled(page, ".fndam-tour-reveal"), page)
     page.keyboard.press("Tab")
     wait_for_focus(page, "fndam-tour-reveal")
+    before = settled_fingerprint(page)
     page.keyboard.press("Enter")
     wait_for_focus(page, "fndam-tour-result")
+    wait_for_data_change(page, before)  # the plots show the consequence (and settle before a screenshot)
+
+
+def tab_through_the_steps_buttons(page):
+    """From the heading of a step without a question, Tab reaches Back, Next and Exit in turn, each
+    with a visible focus."""
+    for cls in ("fndam-tour-back", "fndam-tour-next", "fndam-tour-exit"):
+        page.keyboard.press("Tab")
+        wait_for_focus(page, cls)
 
 
 def _answer_is(page, answer):
@@ -173,6 +190,7 @@ def test_walk_the_whole_tour_by_keyboard_alone(page, app_url, display):
         if "fndam-tour-start" in focused(page).get("cls", ""):
             break
     assert focused(page)["text"] == "Start the guided tour"
+    wait_for_focus(page, "fndam-tour-start")
     page.keyboard.press("Enter")
     questions = 0
     for number, step in enumerate(STEPS, start=1):
@@ -183,9 +201,12 @@ def test_walk_the_whole_tour_by_keyboard_alone(page, app_url, display):
             answer = correct if questions % 2 else (correct + 1) % len(step.question.choices)
             answer_by_keys(page, step, answer)
             check_result(page, step, answer)
+        else:
+            tab_through_the_steps_buttons(page)
+        page.wait_for_timeout(PLOT_TEXT_QUIET_MS)  # the plots' live sentences caught up, for the picture
         screenshot(page, f"tour-{number}-{step.key}{suffix}")
         if number < len(STEPS):
-            page.keyboard.press("ArrowRight")
+            page.keyboard.press("ArrowRight")  # from the result, the heading or a button
     page.keyboard.press("ArrowRight")  # past the last step: it says so and stays
     wait_for_region_text(page, ".fndam-tour-status", "This is the last step")
     page.keyboard.press("ArrowLeft")
