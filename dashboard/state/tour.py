@@ -739,7 +739,11 @@ def lecturer_notes():
     lines = ["# The guided tour", "",
              "Generated from `dashboard/state/tour.py` by `python -m dashboard.state.tour > docs/tour.md`; "
              "a test checks that it matches. Every number is computed on a fresh session with the step's "
-             "settings (docs/science.md). A step opens from the URL with `?step=KEY` or `?step=N`.", ""]
+             "settings (docs/science.md). A step opens from the URL with `?step=KEY` or `?step=N`.", "",
+             "On the page, *Start the guided tour* in the header opens step 1 above the view. Back, Next "
+             "and Exit, or the Left, Right and Escape keys while the focus is in the tour, move through "
+             "it; on a question, pick an answer, *Commit*, then *Reveal* to apply the change and read "
+             "why each answer is right or tempting. The controls a step names are outlined in blue.", ""]
     for number_, step in enumerate(STEPS, start=1):
         lines += [f"## {number_}. {step.title} (`{step.key}`)", "",
                   f"View: {VIEWS[step.view]}. Settings after a reset: {_settings_text(step.settings)}. "
