@@ -71,6 +71,7 @@ def sync_url(session, notice, tour):
 def preset_controls(session, notice):
     """Preset menu and reset button; both reset every view's parameters first."""
     menu = pn.widgets.Select(label="Preset", options=[NO_PRESET, *PRESETS], value=NO_PRESET,
+                             sizing_mode="stretch_width",  # Panel's 300 px would overflow a narrow sidebar
                              description="Load a named set of values; every other control returns to "
                                          "its default. Illustrative values are assumptions.")
     reset = pn.widgets.Button(label="Reset to defaults", color="default")

@@ -10,8 +10,9 @@ TEXT = r"""
 A floating gate, charged once, loses electrons by **Fowler-Nordheim (FN) tunneling** through a thin
 SiO₂ barrier. In a field *E* the barrier is a triangle the electrons tunnel through:
 
-$$J(E) = A E^2 e^{-B/E},\qquad A = \frac{q^3}{8\pi h m_r \phi},\qquad
-B = \frac{8\pi\sqrt{2m_0}}{3qh} \sqrt{m_r} \phi^{3/2}$$
+$$J(E) = A E^2 e^{-B/E}$$
+
+$$A = \frac{q^3}{8\pi h m_r \phi},\qquad B = \frac{8\pi\sqrt{2m_0}}{3qh} \sqrt{m_r} \phi^{3/2}$$
 
 with barrier height *φ* (about 3.2 eV for Si/SiO₂) and oxide electron mass *m*ᵣ = *m*\*/*m*₀.
 An electron at the Fermi level tunnels through the width *x*ₜ = *φ*/(*qE*).
@@ -19,8 +20,9 @@ An electron at the Fermi level tunnels through the width *x*ₜ = *φ*/(*qE*).
 As electrons leave, the voltage *V* across the oxide falls, the barrier widens and the current drops.
 With total capacitance *C*ₜ, junction area *S* and oxide thickness *d*:
 
-$$C_T\frac{dV}{dt} = -S A \left(\frac{V}{d}\right)^2 e^{-Bd/V}
-\quad\Longrightarrow\quad V(t) = \frac{k_2}{\ln(k_1 t + k_0)}$$
+$$C_T\frac{dV}{dt} = -S A \left(\frac{V}{d}\right)^2 e^{-Bd/V}$$
+
+$$\Longrightarrow\quad V(t) = \frac{k_2}{\ln(k_1 t + k_0)}$$
 
 $$k_2 = Bd,\qquad k_1 = \frac{S A B}{C_T d},\qquad k_0 = e^{k_2/V_0}$$
 
@@ -57,7 +59,8 @@ uses WKB or exact transmission integrated over the emitter's electrons (Tsu-Esak
 def blocks(text):
     """Markdown and KaTeX panes for ``text``, whose ``$$...$$`` parts are display equations.
 
-    Equations go to LaTeX panes rendered by KaTeX (Markdown would hand ``$$`` to Bokeh's MathJax)."""
+    Equations go to LaTeX panes rendered by KaTeX (Markdown would hand ``$$`` to Bokeh's MathJax). KaTeX
+    never breaks a line, so each equation in the text is short enough for a 360 px phone (~290 px)."""
     parts = re.split(r"\$\$(.+?)\$\$", text, flags=re.S)
     return [pn.pane.LaTeX(f"$${part}$$", renderer="katex", styles={"font-size": "1.25em"}, margin=(5, 20))
             if i % 2 else pn.pane.Markdown(part, sizing_mode="stretch_width", disable_math=True)

@@ -20,6 +20,8 @@ def to_csv(columns, notes=None):
 
 
 def csv_button(filename, make_csv, label="Download data (CSV)"):
-    """A FileDownload button calling ``make_csv()`` for the text at click time."""
+    """A FileDownload button calling ``make_csv()`` for the text at click time: as wide as its column up
+    to 320 px, a long label on two lines where the column is narrow (Bokeh's buttons never wrap)."""
     return pn.widgets.FileDownload(callback=lambda: io.StringIO(make_csv()), filename=filename, label=label,
-                                   color="light", width=220)
+                                   color="light", sizing_mode="stretch_width", max_width=320,
+                                   stylesheets=[".bk-btn { white-space: normal; }"])

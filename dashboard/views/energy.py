@@ -26,8 +26,6 @@ REFERENCE = {"line_color": INK["grey"], "line_dash": "dashed", "line_width": 2}
 CHOSEN = {"line_color": INK["grey"], "line_dash": "dotted", "line_width": 1.5}
 #: A dash of long strokes: the sixth pattern a plot of six curves needs ("dashdot" is "dotdash" shifted).
 LONG_DASH = "14 4"
-#: Height of the technology names under the bars, slanted by 30 degrees (9-10 pt, up to ~22 characters) [px].
-SLANTED_NAMES_PX = 70
 
 TECH_LAYERS = {
     # Quads, not bars: a bar on a log axis needs an explicit floor to start from. One colour: the axis
@@ -87,13 +85,12 @@ def _si(value, unit):
 
 
 def _name_slots(figure, names):
-    """Label slot i of the x axis with ``names[i]``, slanted so long names fit side by side, and make
-    the figure taller by what the slanted names take, so the bars keep a plot's usual height."""
+    """Label slot i of the x axis with ``names[i]``, slanted so long names fit side by side (the figure
+    grows by what they take: its data area has a fixed height, plotting.FRAME_HEIGHT)."""
     figure.xaxis.ticker = FixedTicker(ticks=list(range(len(names))), minor_ticks=[])
     figure.xaxis.major_label_overrides = dict(enumerate(names))
     figure.xaxis.major_label_orientation = math.radians(30)
     figure.xgrid.grid_line_color = None  # the slots are categories: no grid between them
-    figure.height += SLANTED_NAMES_PX
 
 
 class EnergyView(StateView):

@@ -8,7 +8,14 @@ from dashboard.views.controls import controls
 from dashboard.views.download import csv_button
 from dashboard.views.plotting import PROJECTOR_SCALE, dependencies, reactive
 
-SIDE_WIDTH = 320  #: width of the side column [px]
+#: How the side column and the plots share a row (flex shorthands). The page's style sheet sets the
+#: side column's width and whether it grows for each screen width (``--fndam-side-width``,
+#: ``--fndam-side-grow`` in assets/style.css: CSS variables reach into Panel's shadow DOM); a plot takes
+#: at least ``PLOT_MIN`` and the plots go below the side column where the two do not fit side by side.
+SIDE_FLEX = "var(--fndam-side-grow, 0) 1 var(--fndam-side-width, 320px)"
+PLOT_MIN = "420px"
+#: Plots side by side (:func:`side_by_side`) each take at least this width, else they stack.
+PAIR_MIN = "360px"
 
 
 class StateView(pn.viewable.Viewer):
@@ -39,9 +46,9 @@ class StateView(pn.viewable.Viewer):
         side = [*head, *((summary, editors) if summary_first else (editors, summary)),
                 *(csv_button(*download) for download in downloads)]
         # Side by side where the width allows, the plots below the side column on a narrow screen.
-        self._layout = pn.FlexBox(pn.Column(*side, width=SIDE_WIDTH),
+        self._layout = pn.FlexBox(pn.Column(*side, styles={"flex": SIDE_FLEX, "min-width": "0"}),
                                   pn.Column(*plots, sizing_mode="stretch_width",
-                                            styles={"flex": "1 1 480px", "min-width": "0"}),
+                                            styles={"flex": f"1 1 {PLOT_MIN}", "min-width": "0"}),
                                   flex_wrap="wrap", sizing_mode="stretch_width")
 
     def feed(self, plot, method):
@@ -81,3 +88,10 @@ class StateView(pn.viewable.Viewer):
 
     def __panel__(self):
         return self._layout
+
+
+def side_by_side(*panes):
+    """``panes`` (plots) in a row where each gets at least :data:`PAIR_MIN`, else one below another."""
+    for pane in panes:
+        pane.styles = {**pane.styles, "flex": f"1 1 {PAIR_MIN}", "min-width": "0"}
+    return pn.FlexBox(*panes, flex_wrap="wrap", sizing_mode="stretch_width")

@@ -17,7 +17,7 @@ import param
 from dashboard.state import runs
 from dashboard.state.learning import LABELS, TRACED_WEIGHTS
 from dashboard.views.download import to_csv
-from dashboard.views.layout import StateView
+from dashboard.views.layout import StateView, side_by_side
 from dashboard.views.plotting import INK, Plot, batched, line
 
 #: Period of the callback that shows the next chunk while playing, or waits for one to be computed [ms].
@@ -79,11 +79,11 @@ class LearningView(StateView):
         state.param.watch(lambda _: self._draw(), "steps_done")
         self._draw()
         panes = {name: plot.pane for name, plot in self.plots.items()}
-        self.layout([pn.Row(panes["accuracy"], panes["loss"], sizing_mode="stretch_width"),
-                     pn.Row(panes["weights"], panes["updates"], sizing_mode="stretch_width")],
+        self.layout([side_by_side(panes["accuracy"], panes["loss"]),
+                     side_by_side(panes["weights"], panes["updates"])],
                     [("learning_curves.csv", self.curves_csv, "Download loss/accuracy (CSV)"),
                      ("weights.csv", self.weights_csv, "Download weights (CSV)")],
-                    head=[pn.Row(self.play, self.step, self.reset), self.progress], summary_first=True)
+                    head=[pn.FlexBox(self.play, self.step, self.reset), self.progress], summary_first=True)
 
     # --- running -------------------------------------------------------------------------------
     def _on_play(self, event):

@@ -16,6 +16,7 @@ import param
 from bokeh.core.properties import value
 from bokeh.models import (
     ColumnDataSource,
+    CustomJS,
     DataRange1d,
     HoverTool,
     HSpan,
@@ -31,6 +32,8 @@ from bokeh.models import (
     VStrip,
 )
 from bokeh.plotting import figure
+
+from dashboard.pages import asset_text
 
 #: Okabe & Ito's colour-blind-safe palette (https://jfly.uni-koeln.de/color/), the members with at least
 #: 3:1 contrast on white (yellow, orange and sky blue fall below), plus a grey for reference lines
@@ -49,17 +52,21 @@ GLYPHS = {"line": Line, "scatter": Scatter, "text": Text, "vspan": VSpan, "hspan
           "quad": Quad, "segment": Segment}
 #: Glyphs whose data set the axes the browser fits (lines and strips across the whole plot do not).
 FITTED = ("line", "scatter", "quad", "segment", "text")
-PLOT_HEIGHT = 330  #: height of a plot's drawing area and axes, without its legend [px]
+#: Height of a plot's data area [px]; its title, axes and legend add what they take (Bokeh's
+#: ``frame_height``), so a title broken into lines or a legend in more rows never squeezes the data.
+FRAME_HEIGHT = 260
 #: Type, lines and markers in projector view, relative to normal (issue 10: 2-3x, readable from the
 #: back of a lecture hall); the plot grows by half as much, so type gains room without hiding data.
 PROJECTOR_SCALE = 2.0
 CSS_SIZE = re.compile(r"\d+(\.\d+)?(px|pt|em|rem)")  #: a size such as '13px' or '9pt'
 #: Size properties a projector scales, per kind of model.
-SIZES = {"figure": ("height",), "text": ("text_font_size",),
+SIZES = {"figure": ("frame_height",), "text": ("text_font_size",),
          "axis": ("axis_label_text_font_size", "major_label_text_font_size"),
          "legend": ("label_text_font_size", "glyph_width", "glyph_height", "label_height"),
          "glyph": ("line_width", "size", "text_font_size")}
-LEGEND_ROW = 21  #: height of one legend entry below the plot [px]
+LEGEND_GAP = 16  #: space between legend columns [px] (Bokeh's spacing alone would make entries touch)
+#: The browser's part of :func:`fit_to_width` (a CustomJS body).
+FIT_JS = asset_text("plot_fit.js")
 
 
 @dataclass(frozen=True)
@@ -108,12 +115,10 @@ class Plot:
 
     def __init__(self, layers, title, x_label, y_label, x_log=False, y_log=False, x_range=None,
                  y_range=None, legend_columns=1):
-        labelled = sum(bool(layer.label) for layer in layers.values())
-        rows = -(-labelled // legend_columns)
         self.figure = figure(
             title=title, x_axis_label=x_label, y_axis_label=y_label,
             x_axis_type="log" if x_log else "linear", y_axis_type="log" if y_log else "linear",
-            height=PLOT_HEIGHT + LEGEND_ROW * rows, sizing_mode="stretch_width",
+            frame_height=FRAME_HEIGHT, sizing_mode="stretch_width",
             tools="box_zoom,reset,save", active_drag="box_zoom",
             # A plain canvas: WebGL is rendered in software by a browser without GPU acceleration
             # (headless Chromium, many lab PCs, remote desktops) and copied on every repaint.
@@ -141,9 +146,9 @@ class Plot:
                                             for k, layer in layers.items() if layer.tooltips))
         self.legend = Legend(items=items, ncols=legend_columns, location="top_left",
                              label_text_font_size="9pt", spacing=2, padding=4, margin=4,
-                             # Bokeh's spacing is also the gap between columns: entries would touch.
-                             stylesheets=[".bk-grid { column-gap: 16px; }"])
+                             stylesheets=[f".bk-grid {{ column-gap: {LEGEND_GAP}px; }}"])
         self.figure.add_layout(self.legend, "below")
+        fit_to_width(self.figure, self.legend, legend_columns)
         self.renderers = renderers
         self.pane = pn.pane.Bokeh(self.figure, sizing_mode="stretch_width")
         self._normal = None  # sizes at scale 1, read when first scaled (views may restyle before)
@@ -151,14 +156,14 @@ class Plot:
             (axis, "axis_label_text_font_size") for axis in (*self.figure.xaxis, *self.figure.yaxis)}
 
     def scale(self, factor):
-        """Draw type, lines and markers ``factor`` times their normal size (1 is normal), the plot
-        ``(1 + factor) / 2`` times its normal height."""
+        """Draw type, lines and markers ``factor`` times their normal size (1 is normal), the plot's
+        data area ``(1 + factor) / 2`` times its normal height."""
         if self._normal is None:
             self._normal = self._sizes()
         for (model, name), size in self._normal.items():
             # Labels drawn in the plot (region names) must still fit their regions, and axis labels
             # the plot's sides: they grow less.
-            grow = (1 + factor) / 2 if name == "height" or (model, name) in self._in_plot else factor
+            grow = (1 + factor) / 2 if name == "frame_height" or (model, name) in self._in_plot else factor
             setattr(model, name, _times(size, grow))
 
     def _sizes(self):
@@ -179,7 +184,9 @@ class Plot:
             columns = COLUMNS[self.layers[key].glyph]
             self.sources[key].data = dict(zip(columns, data, strict=True)) if isinstance(data, tuple) \
                 else dict(data)
-        if title is not None:
+        # The browser breaks long titles into lines (fit_to_width) and tells the server: the same
+        # title again is no change.
+        if title is not None and title != self.figure.title.text.replace("\n", " "):
             self.figure.title.text = title
         for axis_range, limits in ((self.figure.x_range, x_range), (self.figure.y_range, y_range)):
             if limits is not None:
@@ -212,6 +219,22 @@ class Plot:
         for item in self.legend.items:
             item.visible = any(len(r.data_source.data[next(iter(r.data_source.data))])
                                for r in item.renderers)
+
+
+def fit_to_width(plot, legend, columns):
+    """Keep the title and legend of figure ``plot`` within its data area's width, in the browser, the only
+    place that knows the width (``assets/plot_fit.js``): the title broken into lines at spaces, the
+    legend in as many columns, up to ``columns``, as fit (one on a phone, two on a wide screen). Runs
+    when the plot is laid out or resized, and when the title, the type size or a legend entry changes."""
+    fit = CustomJS(args={"plot": plot, "legend": legend, "columns": columns, "gap": LEGEND_GAP},
+                   code=FIT_JS)
+    plot.js_on_change("inner_width", fit)
+    plot.title.js_on_change("text", fit)
+    plot.title.js_on_change("text_font_size", fit)
+    legend.js_on_change("label_text_font_size", fit)
+    for item in legend.items:
+        item.js_on_change("visible", fit)
+        item.js_on_change("label", fit)
 
 
 def _is_size(size):

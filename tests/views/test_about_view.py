@@ -12,11 +12,11 @@ def test_each_display_equation_is_a_katex_pane_and_the_rest_markdown():
     _, root = render(view)
     equations = view._layout.select(pn.pane.LaTeX)
     texts = view._layout.select(pn.pane.Markdown)
-    assert len(equations) == TEXT.count("$$") // 2 == 3
+    assert len(equations) == TEXT.count("$$") // 2 == 5
     assert all(eq.renderer == "katex" and eq.object.startswith("$$") for eq in equations)
     assert not any("$$" in md.object for md in texts)  # Markdown would hand $$ to Bokeh's MathJax
     assert "doi.org/10.1038/s41467-022-29320-6" in "".join(md.object for md in texts)
-    assert [type(m).__name__ for m in root.references()].count("KaTeX") == 3  # rendered by the server
+    assert [type(m).__name__ for m in root.references()].count("KaTeX") == 5  # rendered by the server
 
 
 def test_blocks_keep_the_order_of_text_and_equations():

@@ -190,16 +190,16 @@ def test_projector_view_scales_every_built_plot_and_back(page):
     page.build_all()
     figures = [f for key in ("band", "current", "memory", "learning", "energy")
                for f in page.layout(key).select(pn.pane.Bokeh)]
-    normal = [(f.object.title.text_font_size, f.object.height) for f in figures]
+    normal = [(f.object.title.text_font_size, f.object.frame_height) for f in figures]
     assert len(figures) == 15  # 1 band, 2 current, 4 memory, 4 learning, 4 energy
     page.session.projector = True
-    scaled = [(f.object.title.text_font_size, f.object.height) for f in figures]
+    scaled = [(f.object.title.text_font_size, f.object.frame_height) for f in figures]
     assert all(float(s[0][:-2]) == PROJECTOR_SCALE * float(n[0][:-2]) and s[1] > n[1]
                for s, n in zip(scaled, normal, strict=True))
     page.session.reset()  # "Reset to defaults" keeps the display mode
     assert page.session.projector
     page.session.projector = False
-    assert [(f.object.title.text_font_size, f.object.height) for f in figures] == normal
+    assert [(f.object.title.text_font_size, f.object.frame_height) for f in figures] == normal
 
 
 def test_a_view_built_in_projector_view_is_scaled(monkeypatch):

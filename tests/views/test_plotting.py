@@ -32,7 +32,7 @@ def test_update_feeds_data_in_place_and_legend_follows(plot):
 
 
 def test_projector_scale_and_back(plot):
-    title, height = plot.figure.title.text_font_size, plot.figure.height
+    title, height = plot.figure.title.text_font_size, plot.figure.frame_height
     glyphs = {key: plot.renderers[key].glyph for key in LAYERS}
     plot.scale(PROJECTOR_SCALE)
     assert plot.figure.title.text_font_size == f"{float(title[:-2]) * PROJECTOR_SCALE:g}px"
@@ -40,8 +40,8 @@ def test_projector_scale_and_back(plot):
     assert glyphs["points"].size == 8 * PROJECTOR_SCALE
     # Type drawn inside the plot and the plot itself grow by half as much.
     assert glyphs["names"].text_font_size == f"{10 * (1 + PROJECTOR_SCALE) / 2:g}pt"
-    assert plot.figure.height == round(height * (1 + PROJECTOR_SCALE) / 2)
+    assert plot.figure.frame_height == round(height * (1 + PROJECTOR_SCALE) / 2)
     plot.scale(1)
-    assert (plot.figure.title.text_font_size, plot.figure.height) == (title, height)
+    assert (plot.figure.title.text_font_size, plot.figure.frame_height) == (title, height)
     assert (glyphs["curve"].line_width, glyphs["points"].size) == (2.5, 8)
     assert glyphs["names"].text_font_size == "10pt"
