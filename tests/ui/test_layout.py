@@ -1,7 +1,7 @@
-"""Any screen (issue 10): every view on a phone (390 x 844), a lecture-hall projector (1024 x 768) and a
-wide monitor (1920 x 1080) fits the width: no sideways scrolling, every plot inside the viewport with its
-title and legend inside the plot, no control over another, every tab on screen. Screenshots of each view
-at each size: tests/artifacts/layout-<view>-<w>x<h>.png.
+"""Any screen (issue 10): every view on a phone (390 x 844), a lecture-hall projector (1024 x 768, also in
+the app's projector view) and a wide monitor (1920 x 1080) fits the width: no sideways scrolling, every
+plot inside the viewport with its title and legend inside the plot, no control over another, every tab
+on screen. Screenshots of each view at each size: tests/artifacts/layout-<view>-<w>x<h>[-projector].png.
 
 Geometry is read from the browser: boxes of elements (through Panel's shadow roots) and, for plots,
 BokehJS's own layout (each figure view's frame, title and legend boxes, and the title's text size as
@@ -16,7 +16,9 @@ from ui_helpers import open_app, screenshot
 from dashboard.state.session import PARTS, VIEWS
 from dashboard.testing import open_view, wait_until
 
-SCREENS = {"phone": (390, 844), "projector": (1024, 768), "wide": (1920, 1080)}
+#: Name -> viewport width and height [px], and the page's query (projector view: type 1.5x, plots scaled).
+SCREENS = {"phone": (390, 844, ""), "projector": (1024, 768, ""), "wide": (1920, 1080, ""),
+           "projector-view": (1024, 768, "?projector=true")}
 #: Views with plots: those of a state part (Exercises and About are text).
 PLOTTED = [key for key in VIEWS if key in PARTS]
 TOLERANCE = 0.5  #: px: boxes are fractional; touching edges are not an overlap
@@ -166,15 +168,17 @@ def tab_problems(page, width):
 
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_every_view_fits_the_screen(page, app_url, screen):
-    width, height = SCREENS[screen]
+    width, height, query = SCREENS[screen]
     page.set_viewport_size({"width": width, "height": height})
-    open_app(page, app_url)
+    open_app(page, app_url, query)
+    if query:
+        page.wait_for_function("() => document.documentElement.classList.contains('fndam-projector')")
     problems = tab_problems(page, width)
     shown = ()
     for key, title in VIEWS.items():
         open_view(page, title)
         shown = settled(page, key, shown)
-        screenshot(page, f"layout-{key}-{width}x{height}")
+        screenshot(page, f"layout-{key}-{width}x{height}{'-projector' if query else ''}")
         problems += [f"{key}: {p}" for p in layout_problems(page, width)]
     assert not problems, "\n".join(problems)
 
