@@ -12,6 +12,7 @@ tour's highlight in every control panel on the page.
 
 from typing import ClassVar
 
+import numpy as np
 import panel as pn
 import param
 from panel.custom import Child, JSComponent
@@ -23,6 +24,9 @@ from dashboard.views.plotting import batched
 
 #: Label of the header's button.
 START = "Start the guided tour"
+#: A reveal moves its number to the new value in this many frames, this far apart [ms]: the room sees
+#: the consequence happen (the plots follow each frame with the sliders' physics) before the answer.
+REVEAL_FRAMES, REVEAL_FRAME_MS = 12, 80
 
 
 class TourPanel(JSComponent):
@@ -98,12 +102,43 @@ class TourView(pn.viewable.Viewer):
                    "exit": self.tour.exit, "commit": self.tour.commit, "reveal": self.tour.reveal,
                    "choose": lambda: self.tour.choose(data.get("index"))}
         name = data.get("action") if isinstance(data, dict) else None
+        if name == "reveal" and not data.get("moved") and self._reveal_in_motion():
+            return  # the last frame asks for the reveal itself
         self._message = ""
         with batched():  # a step or reveal changes several parameters: the plots redraw once
             message = actions[name]() if name in actions else f"Unknown tour action {name!r}."
             self._message = message or ""
             self._said += 1
             self._show()
+
+    def _reveal_in_motion(self):
+        """On a served page, move the number the reveal changes from its value now to the reveal's, a
+        frame at a time, then reveal; False (nothing started) where there is nothing to move: the
+        reveal refused (not committed), already shown, a menu or checkbox, or no server."""
+        step, tour = self.tour.current, self.tour
+        doc = pn.state.curdoc
+        if step is None or step.question is None or not tour.committed or tour.revealed or (
+                doc is None or doc.session_context is None):
+            return False
+        part, name, target = step.question.changed()
+        obj, kind = tour.session.part(part), tour.session.part(part).param[name]
+        start = getattr(obj, name)
+        if not isinstance(kind, param.Number) or isinstance(start, bool) or start == target:
+            return False
+        frames = iter(np.linspace(start, target, REVEAL_FRAMES + 1)[1:-1])
+        whole = isinstance(kind, param.Integer)
+
+        def frame():
+            value = next(frames, None)
+            if value is None:
+                mover.stop()
+                self.act({"action": "reveal", "moved": True})
+                return
+            with batched():
+                obj.param.update({name: round(value) if whole else float(value)})
+
+        mover = pn.state.add_periodic_callback(frame, period=REVEAL_FRAME_MS)
+        return True
 
     def content(self):
         """What the region shows, for ``assets/tour.js``: ``open``; then ``key``, ``number`` of
