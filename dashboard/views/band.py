@@ -33,7 +33,7 @@ class BandView(StateView):
     def __init__(self, state, notice, **params):
         super().__init__(state, notice, **params)
         plot = Plot(LAYERS, "Conduction band across the tunneling oxide", "Position x (nm)",
-                    "Energy above the gate's Fermi level (eV)", legend_columns=2)
+                    "Energy above the gate's Fermi level (eV)", legend_columns=2, describe=self.say_band)
         self.feed(plot, self.diagram)
         self.play = pn.widgets.Button(label=PLAY, color="primary", css_classes=["fndam-play"],
                                       description="Run the age from 1 s to 10 years: the barrier widens "
@@ -97,6 +97,16 @@ class BandView(StateView):
             "names": ([-ELECTRODE_NM / 2, d / 2, d + ELECTRODE_NM / 2], [dev.barrier_height_eV + 1.2] * 3,
                       ["floating gate", "SiO2", "tunneling node"]),
         }, "x_range": (-ELECTRODE_NM, d + ELECTRODE_NM)}
+
+    def say_band(self, data):
+        """The band diagram in one sentence: the oxide voltage now and the path through the barrier."""
+        age = self.state.age_s()
+        (entry, exit_), v_now = data["path"]["x"], -data["fermi_node"]["y"][0]
+        end = (f"to the classical turning point at x = {number(exit_)} nm" if len(data["turning"]["x"])
+               else "through the whole oxide (a trapezoidal barrier: direct tunneling)")
+        when = f"{duration(age)} after programming" if age else "Just programmed"
+        return (f"{when}: V_ox = {number(v_now)} V; an electron at the gate's Fermi level tunnels "
+                f"{number(exit_ - entry)} nm, from x = {number(entry)} nm {end}.")
 
     @param.depends("state.param", "state.device.param")
     def summary(self):

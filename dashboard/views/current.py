@@ -5,6 +5,7 @@ import param
 
 from dashboard.state.current import FIELD_WINDOW_MV_CM, J_FLOOR_A_CM2, METHODS
 from dashboard.state.device import BREAKDOWN_FIELD_MV_CM
+from dashboard.state.text import number
 from dashboard.views.download import to_csv
 from dashboard.views.layout import StateView
 from dashboard.views.plotting import FILL, INK, Layer, Plot, line, markers
@@ -39,9 +40,10 @@ class CurrentView(StateView):
         super().__init__(state, notice, **params)
         je = Plot(JE_LAYERS, "J against oxide field (yellow: direct regime; red: near breakdown)",
                   "Oxide field E (MV/cm)", "Current density J (A/cm²)", y_log=True,
-                  x_range=FIELD_WINDOW_MV_CM, y_range=(J_FLOOR_A_CM2, None), legend_columns=2)
+                  x_range=FIELD_WINDOW_MV_CM, y_range=(J_FLOOR_A_CM2, None), legend_columns=2,
+                  describe=self.say_current)
         fn = Plot(FN_LAYERS, "Fowler-Nordheim plot (vertical line: operating point)", "1/E (nm/V)",
-                  "ln(J/E²), J in A/m², E in V/m")
+                  "ln(J/E²), J in A/m², E in V/m", describe=self.say_fn_plot)
         self.feed(je, self.current_vs_field)
         self.feed(fn, self.fn_diagram)
         self.layout([je.pane, fn.pane],
@@ -85,6 +87,28 @@ class CurrentView(StateView):
             "fit": (x, fn["fit"]),
             "operating": ([1e9 / self.state.device.field],),  # 1/E [nm/V]: no current needed
         }}
+
+    def say_current(self, data):
+        """The J-E plot in one sentence: the operating point, its regime and the curves drawn."""
+        (onset,) = data["direct"]["x1"]
+        shown = len(data["operating"]["x"])  # else its current is below the plot's floor
+        field = data["operating"]["x"][0] if shown else self.state.operating_point()["E_MV_cm"]
+        regime = "direct-tunneling regime" if field < onset else "Fowler-Nordheim regime"
+        point = (f"J = {number(data['operating']['y'][0])} A/cm² at {number(field)} MV/cm (WKB)" if shown
+                 else f"at {number(field)} MV/cm, J (WKB) below the plot's floor of {J_FLOOR_A_CM2:g} A/cm²")
+        drawn = ", ".join(label for method, label in METHODS.items() if len(data[method]["x"]))
+        return f"Operating point: {point}, in the {regime}. Curves: {drawn}."
+
+    def say_fn_plot(self, data):
+        """The FN plot in one sentence: whose points, the fitted slope against the formula's -B."""
+        x, fit = data["fit"]["x"], data["fit"]["y"]
+        method = METHODS[self.state.methods()[-1]]
+        formula = f"the formula's −B is {number(self.state.formula_slope_V_per_nm())} V/nm"
+        if len(x) < 2:
+            return f"No {method} points lie in the Fowler-Nordheim regime: nothing to fit; {formula}."
+        slope = (fit[-1] - fit[0]) / (x[-1] - x[0])
+        return (f"{len(x)} {method} points from 1/E = {number(x[0])} to {number(x[-1])} nm/V; the fitted "
+                f"slope is {number(slope)} V/nm and {formula}.")
 
     @param.depends("state.param", "state.device.param")
     def summary(self):

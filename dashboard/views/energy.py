@@ -10,6 +10,7 @@ import param
 from bokeh.models import FixedTicker
 
 from dashboard.state.energy import AGE_RANGE, B_RANGE, N_RANGE
+from dashboard.state.text import duration, number
 from dashboard.views.download import to_csv
 from dashboard.views.layout import StateView
 from dashboard.views.plotting import FILL, INK, Layer, Plot, line, markers, reactive
@@ -17,8 +18,9 @@ from dashboard.views.plotting import FILL, INK, Layer, Plot, line, markers, reac
 Y_FLOOR = 1e-22  #: bottom of the technology plot [J], below the Landauer limit
 #: What depends on the session's FN-DAM element only (not on N, D or B).
 ELEMENT = ("state.memory.param", "state.memory.device.param")
-#: A label drawn over bars or curves: grey text (4.5:1 on white) in a white box, so it stays readable.
-NOTE = {"text_font_size": "9pt", "text_color": INK["grey"], "text_align": "left",
+#: A label drawn over bars or curves: dark grey text (9.7:1 on white, the projector view's 7:1 met) in a
+#: white box, so it stays readable.
+NOTE = {"text_font_size": "9pt", "text_color": "#444444", "text_align": "left",
         "background_fill_color": "white", "background_fill_alpha": 0.85}
 #: A horizontal reference line (Landauer, the preprint's 5 fJ, the press's 100x) and its label.
 REFERENCE = {"line_color": INK["grey"], "line_dash": "dashed", "line_width": 2}
@@ -101,21 +103,22 @@ class EnergyView(StateView):
         super().__init__(state, notice, **params)
         self.table = pn.pane.DataFrame(reactive(self.sources_table), index=False, sizing_mode="stretch_width",
                                        css_classes=["fndam-table"])
-        heading = pn.pane.Markdown("### Sources of every write energy", margin=(10, 10, 0, 10))
+        heading = pn.pane.Markdown("## Sources of every write energy", margin=(10, 10, 0, 10))
         names = [row["technology"] for row in state.technologies()]  # fixed: the table and the element
         tech = Plot(TECH_LAYERS, "Write energy per update (whisker: upper figure; hover: source)", "",
                     "Energy per update or per bit (J)", y_log=True, x_range=(-0.6, len(names) - 0.4),
-                    y_range=(Y_FLOOR, 1e-9))
+                    y_range=(Y_FLOOR, 1e-9), describe=self.say_technologies)
         _name_slots(tech.figure, names)
         parts = Plot(PARTS_LAYERS, "Energy of one FN-DAM update by part against age "
                                    "(band: ages the run visits)",
                      "Device age at the pulse (s)", "Energy per update (J)", x_log=True, y_log=True,
-                     x_range=AGE_RANGE, legend_columns=2)
+                     x_range=AGE_RANGE, legend_columns=2, describe=self.say_update_parts)
         scale = Plot(SCALE_LAYERS, "Training energy against model size", "Model parameters N",
-                     "Training energy (J)", x_log=True, y_log=True, x_range=N_RANGE, legend_columns=2)
+                     "Training energy (J)", x_log=True, y_log=True, x_range=N_RANGE, legend_columns=2,
+                     describe=self.say_scale)
         saving = Plot(SAVING_LAYERS, "Saving of FN-DAM updates against batch size",
                       "Batch size B (samples per step)", "E conventional / E FN-DAM", x_log=True, y_log=True,
-                      x_range=B_RANGE, legend_columns=2)
+                      x_range=B_RANGE, legend_columns=2, describe=self.say_saving)
         for plot, method in ((tech, self.technologies), (parts, self.update_parts), (scale, self.scale),
                              (saving, self.saving)):
             self.feed(plot, method)
@@ -193,6 +196,36 @@ class EnergyView(StateView):
                            ["100x: press-reported projection, The Register 2022 (not computed)"]),
             "chosen": ([self.state.batch_size()],),
         }, "title": f"Saving of FN-DAM updates against batch size (highlighted: {chosen}; compute unchanged)"}
+
+    def say_technologies(self, data):
+        """The technology plot in one sentence: the lowest and highest write energies, and Landauer."""
+        bars = data["bars"]
+        low, high = int(np.argmin(bars["top"])), int(np.argmax(bars["top"]))
+        return (f"Write energy per update of {len(bars['top'])} technologies, from {bars['technology'][low]} "
+                f"({bars['energy'][low]}) to {bars['technology'][high]} ({bars['energy'][high]}); the "
+                f"Landauer limit is {_si(data['landauer']['y'][0], 'J')}.")
+
+    def say_update_parts(self, data):
+        """The update-parts plot in one sentence: the mean charged energy over the run's ages."""
+        (first,), (last,) = data["run"]["x0"], data["run"]["x1"]
+        return (f"Over the ages the run visits ({duration(first)} to {duration(last)}), one FN-DAM update "
+                f"charges {_si(data['mean']['y'][0], 'J')} on average; the preprint abstract states "
+                f"{_si(data['paper']['y'][0], 'J')}.")
+
+    def say_scale(self, data):
+        """The training-energy plot in one sentence: both totals at the chosen N and B."""
+        s = self.state.summary()
+        return (f"At N = {number(s['N'])} parameters and B = {s['batch']:,.0f}, training takes "
+                f"{_si(s['conventional_total_J'], 'J')} conventionally and {_si(s['fndam_total_J'], 'J')} "
+                "with FN-DAM updates.")
+
+    def say_saving(self, data):
+        """The saving plot in one sentence: the saving at the chosen B, and where 100x is reached."""
+        s = self.state.summary()
+        reach = (f"; it reaches 100x for B up to {number(data['reach']['x'][0])}" if len(data["reach"]["x"])
+                 else "")
+        return (f"Saving against {self.state.baseline} at B = {s['batch']:,.0f}: {number(s['saving'])}x"
+                f"{reach}.")
 
     @param.depends("state.param", *ELEMENT)
     def summary(self):

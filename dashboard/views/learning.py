@@ -10,12 +10,15 @@ states the fair-comparison terms: each memory's searched learning rate, the puls
 dropped updates, and the pricing basis shared with the energy view.
 """
 
+from functools import partial
+
 import numpy as np
 import panel as pn
 import param
 
 from dashboard.state import runs
 from dashboard.state.learning import LABELS, TRACED_WEIGHTS
+from dashboard.state.text import number
 from dashboard.views.download import to_csv
 from dashboard.views.layout import StateView, side_by_side
 from dashboard.views.plotting import INK, Plot, batched, line
@@ -43,9 +46,9 @@ WEIGHT_LAYERS = {
 UPDATE_LAYERS = {
     "schedule-fndam": line("one reference pulse (device physics)", INK["blue"], width=3),
     "schedule-float": line("float rate k0/(k0+k)", INK["black"], "dashed"),
-    "fndam": line("measured |dw|, FN-DAM (incl. read noise)", INK["green"], "dotdash", width=1.8,
-                  line_alpha=0.8),
-    "float": line("measured |dw|, float", INK["vermillion"], "dotted", width=1.8, line_alpha=0.8),
+    # Opaque: at 0.8 alpha the green and vermillion fall below 3:1 on white (tests/test_contrast.py).
+    "fndam": line("measured |dw|, FN-DAM (incl. read noise)", INK["green"], "dotdash", width=1.8),
+    "float": line("measured |dw|, float", INK["vermillion"], "dotted", width=1.8),
 }
 
 
@@ -156,14 +159,36 @@ class LearningView(StateView):
         steps = (0, self.state.n_steps)
         return {
             "accuracy": Plot(MEMORY_LAYERS, "Test accuracy while training", "Training step",
-                             "Test accuracy (-)", x_range=steps, y_range=(0.4, 1.0), legend_columns=2),
+                             "Test accuracy (-)", x_range=steps, y_range=(0.4, 1.0), legend_columns=2,
+                             describe=partial(self.say_latest, layers=MEMORY_LAYERS, what="test accuracies")),
             "loss": Plot(MEMORY_LAYERS, "Test log-loss", "Training step", "Test log-loss (nats)",
-                         x_range=steps, legend_columns=2),
+                         x_range=steps, legend_columns=2,
+                         describe=partial(self.say_latest, layers=MEMORY_LAYERS, what="test log-losses")),
             "weights": Plot(WEIGHT_LAYERS, "Weights (FN-DAM thick, float thin)", "Training step",
-                            "Weight (-)", x_range=steps, legend_columns=2),
+                            "Weight (-)", x_range=steps, legend_columns=2,
+                            describe=partial(self.say_latest, layers=WEIGHT_LAYERS, what="weights")),
             "updates": Plot(UPDATE_LAYERS, "Update size (self-annealing)", "Training step",
-                            "Update size relative to the first (-)", y_log=True, x_range=steps),
+                            "Update size relative to the first (-)", y_log=True, x_range=steps,
+                            describe=self.say_updates),
         }
+
+    def say_latest(self, data, layers, what):
+        """A streamed plot in one sentence: the last value of each curve, at the last step drawn."""
+        drawn = [key for key in layers if len(data[key]["x"])]
+        if not drawn:
+            return f"No steps yet: {what} appear as the run plays."
+        step = max(data[key]["x"][-1] for key in drawn)
+        values = "; ".join(f"{layers[key].label}: {number(data[key]['y'][-1])}" for key in drawn)
+        return f"At step {step:,.0f} of {self.state.n_steps:,}, {what}: {values}."
+
+    def say_updates(self, data):
+        """The update-size plot in one sentence: the measured sizes now, and where the schedules end."""
+        measured = {key: UPDATE_LAYERS[key] for key in ("fndam", "float")}
+        schedules = [key for key in UPDATE_LAYERS if key.startswith("schedule") and len(data[key]["x"])]
+        ends = "; ".join(f"{UPDATE_LAYERS[key].label} ends at {number(data[key]['y'][-1])}"
+                         for key in schedules)
+        return (self.say_latest(data, measured, "update sizes relative to the first")
+                + (f" Over the whole run, {ends}." if ends else ""))
 
     def _points(self, since):
         """Plot -> layer key -> (step, value) arrays of the steps after ``since`` (the pulse schedule,

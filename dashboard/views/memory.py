@@ -3,6 +3,7 @@ limits: the resolution a pair reaches against its shot noise, and the retention 
 
 import math
 
+import numpy as np
 import param
 
 from dashboard.state.memory import (
@@ -14,6 +15,7 @@ from dashboard.state.memory import (
     T_START,
     T_STOP,
 )
+from dashboard.state.text import duration, number
 from dashboard.views.download import to_csv
 from dashboard.views.layout import StateView
 from dashboard.views.plotting import INK, Layer, Plot, line
@@ -69,19 +71,19 @@ class MemoryView(StateView):
             self.voltage: Plot(
                 VOLTAGE_LAYERS, "Oxide voltage V(t) = k2 / ln(k1 t + k0): initial voltages converge",
                 "Time since programming (s; dotted: 1 day, 1 year, 10 years)", "Oxide voltage V (V)",
-                x_log=True, x_range=T_WINDOW, legend_columns=2),
+                x_log=True, x_range=T_WINDOW, legend_columns=2, describe=self.say_voltage),
             self.electron_rate: Plot(
                 RATE_LAYERS, "Tunneling current as electrons per second (1 fA = 6,242 e/s): falls ~1/t",
                 "Time since programming (s)", "Electrons leaving the gate per second (1/s)",
-                x_log=True, y_log=True, x_range=T_WINDOW, legend_columns=2),
+                x_log=True, y_log=True, x_range=T_WINDOW, legend_columns=2, describe=self.say_electron_rate),
             self.retention: Plot(
                 RETENTION_LAYERS, "Retention grows with age: the barrier widens as charge leaves",
                 "Element age when the clock starts (s)", self._retention_label(), x_log=True, y_log=True,
-                legend_columns=2),
+                legend_columns=2, describe=self.say_retention),
             self.resolution: Plot(
                 RESOLUTION_LAYERS, self._resolution_title(), "Element age (s)",
                 "Effective bits (step = √12 σ of the pair)", x_log=True, x_range=T_WINDOW,
-                legend_columns=2),
+                legend_columns=2, describe=self.say_resolution),
         }
         for method, plot in plots.items():
             self.feed(plot, method)
@@ -136,6 +138,43 @@ class MemoryView(StateView):
         """The resolution plot's title, which names the capacitance."""
         return (f"Resolution of a pair of {self.state.capacitance_fF:g} fF elements over 1 V: "
                 "shot noise sets a floor")
+
+    def say_voltage(self, data):
+        """The V(t) plot in one sentence: where the compared starts end up."""
+        starts = ", ".join(number(v) for v in self.state.initial_voltages().values())
+        ends = [data[label]["y"][-1] for label in TRAJECTORY_STYLES]
+        own = data[OFFSET_LABELS[0]]
+        return (f"Started at {starts} V, the oxide voltages lie within {number(max(ends) - min(ends))} V of "
+                f"each other after {duration(own['x'][-1])}: they converge (V0 has fallen to "
+                f"{number(own['y'][-1])} V).")
+
+    def say_electron_rate(self, data):
+        """The electron-rate plot in one sentence: V0's rate at the ends of the window, and the floor."""
+        own = data[OFFSET_LABELS[0]]
+        floor = (f"; the leakage floor is {number(data['leak']['y'][0])} per second"
+                 if len(data["leak"]["y"]) else "")
+        return (f"At V0, {number(own['y'][0])} electrons leave the gate per second after "
+                f"{duration(own['x'][0])} and {number(own['y'][-1])} after {duration(own['x'][-1])}{floor}.")
+
+    def say_retention(self, data):
+        """The retention plot in one sentence: retention at the youngest and oldest ages drawn."""
+        element, pair = data["element"], data["pair"]
+        if not len(element["x"]):
+            return f"The element never loses {self.state.retention_loss_mV:g} mV: no retention to draw."
+        text = f"Time to lose {self.state.retention_loss_mV:g} mV: {_first_and_last(element)}"
+        if len(pair["x"]):
+            text += f"; time for the pair's weight to lose {PAIR_LOSS:.0%}: {_first_and_last(pair)}"
+        return text + "."
+
+    def say_resolution(self, data):
+        """The resolution plot in one sentence: the most bits reached with shot noise, and where."""
+        age, bits = np.asarray(data["shot"]["x"]), np.asarray(data["shot"]["y"], dtype=float)
+        if not np.isfinite(bits).any():
+            return "The pair does not move at these settings: no resolution to draw."
+        best = int(np.nanargmax(bits))
+        return (f"With shot noise the pair resolves at most {number(bits[best])} bits, at age "
+                f"{duration(age[best])}; without it {number(data['fluid']['y'][-1])} bits at "
+                f"{duration(age[-1])}; the preprint states {PREPRINT_BITS}.")
 
     @param.depends("state.param", "state.device.param")
     def summary(self):
@@ -219,6 +258,11 @@ class MemoryView(StateView):
         return {"oxide_thickness_nm": dev.oxide_thickness_nm, "barrier_height_eV": dev.barrier_height_eV,
                 "mass_ratio": dev.mass_ratio, "junction_area_um2": st.junction_area_um2,
                 "capacitance_fF": st.capacitance_fF}
+
+
+def _first_and_last(layer):
+    """'1 hour at age 1 second, 3 years at age 10 years': a retention curve's first and last points."""
+    return ", ".join(f"{duration(layer['y'][i])} at age {duration(layer['x'][i])}" for i in (0, -1))
 
 
 def _trajectory_data(trajectories, key):

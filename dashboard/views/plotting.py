@@ -34,6 +34,7 @@ from bokeh.models import (
 from bokeh.plotting import figure
 
 from dashboard.pages import asset_text
+from dashboard.views.plotframe import PlotFrame, data_tables
 
 #: Okabe & Ito's colour-blind-safe palette (https://jfly.uni-koeln.de/color/), the members with at least
 #: 3:1 contrast on white (yellow, orange and sky blue fall below), plus a grey for reference lines
@@ -111,10 +112,13 @@ class Plot:
         inside the tuple fits only that end.
     legend_columns : int
         Columns of the legend, drawn below the plot so it never covers data.
+    describe : callable or None
+        ``describe(data)`` -> one sentence of what the plot shows, given :meth:`data`; said below the
+        plot and read out by screen readers after each change (:mod:`dashboard.views.plotframe`).
     """
 
     def __init__(self, layers, title, x_label, y_label, x_log=False, y_log=False, x_range=None,
-                 y_range=None, legend_columns=1):
+                 y_range=None, legend_columns=1, describe=None):
         self.figure = figure(
             title=title, x_axis_label=x_label, y_axis_label=y_label,
             x_axis_type="log" if x_log else "linear", y_axis_type="log" if y_log else "linear",
@@ -150,7 +154,10 @@ class Plot:
         self.figure.add_layout(self.legend, "below")
         fit_to_width(self.figure, self.legend, legend_columns)
         self.renderers = renderers
-        self.pane = pn.pane.Bokeh(self.figure, sizing_mode="stretch_width")
+        self.describe = describe
+        self.pane = PlotFrame(plot=pn.pane.Bokeh(self.figure, sizing_mode="stretch_width"), label=title,
+                              sizing_mode="stretch_width")
+        self.pane.param.watch(lambda _: self._follow(), "table_open")
         self._normal = None  # sizes at scale 1, read when first scaled (views may restyle before)
         self._in_plot = {(r.glyph, "text_font_size") for r in renderers.values()} | {
             (axis, "axis_label_text_font_size") for axis in (*self.figure.xaxis, *self.figure.yaxis)}
@@ -200,6 +207,7 @@ class Plot:
                 tips[index] = (text, tips[index][1])
                 self.hover.tooltips = tips
         self._show_legend_items()
+        self._follow()
 
     def append(self, layers):
         """Add points (key -> (x, y) arrays) to the ends of line or scatter layers: only they are sent."""
@@ -207,6 +215,21 @@ class Plot:
             if len(x):
                 self.sources[key].stream({"x": x, "y": y})
         self._show_legend_items()
+        self._follow()
+
+    def data(self):
+        """Layer key -> its data as drawn now (column name -> values)."""
+        return {key: source.data for key, source in self.sources.items()}
+
+    def _follow(self):
+        """Make the plot's frame say what the plot shows now: its title, the describe sentence, and its
+        data tables while the reader has them open (else none are built)."""
+        frame = self.pane
+        frame.label = self.figure.title.text.replace("\n", " ")  # broken into lines by the browser
+        if self.describe is not None:
+            frame.text = self.describe(self.data())
+        frame.tables = data_tables(self.layers, self.data(), self.figure.xaxis[0].axis_label,
+                                   self.figure.yaxis[0].axis_label) if frame.table_open else []
 
     def _item(self, key):
         (item,) = [i for i in self.legend.items if self.renderers[key] in i.renderers]
