@@ -10,12 +10,15 @@ from urllib.parse import urlencode
 import panel as pn
 
 from dashboard.pages import asset_text
+from dashboard.state.classroom import URL_KEYS as LIVE_KEYS
+from dashboard.state.classroom import LiveClass
 from dashboard.state.presets import PRESETS
 from dashboard.state.session import PARTS, URL_KEYS, VIEWS, SessionState
 from dashboard.state.tour import URL_KEYS as TOUR_KEYS
 from dashboard.state.tour import TourState
 from dashboard.views.about import AboutView
 from dashboard.views.band import BandView
+from dashboard.views.classroom import ClassroomView
 from dashboard.views.controls import controls
 from dashboard.views.current import CurrentView
 from dashboard.views.energy import EnergyView
@@ -42,9 +45,9 @@ def stylesheet():
     return asset_text("style.css")
 
 
-def sync_url(session, notice, tour):
-    """Apply the page URL's query to ``session`` and then to ``tour`` (notice for each bad value; a
-    step's settings win over the session's keys), then keep the URL in step.
+def sync_url(session, notice, tour, live):
+    """Apply the page URL's query to ``session``, then to ``tour`` and ``live`` (notice for each bad
+    value; a step's settings win over the session's keys), then keep the URL in step.
 
     Syncing starts once the page has loaded, with the URL rewritten to the valid state: bad values
     leave it, a copied link reproduces what is shown, and tests can wait for the rewrite.
@@ -53,13 +56,14 @@ def sync_url(session, notice, tour):
     if location is None:
         return
     query = location.query_params
-    notice.show(*session.apply_query({k: v for k, v in query.items() if k not in TOUR_KEYS}),
-                *tour.apply_query(query))
+    own = {**TOUR_KEYS, **LIVE_KEYS}  # the tour's and the live class's keys, not the session's
+    notice.show(*session.apply_query({k: v for k, v in query.items() if k not in own}),
+                *tour.apply_query(query), *live.apply_query(query))
 
     def start_sync():
         # Each sync() rewrites the URL: held, the browser gets one rewrite instead of eight.
         with pn.io.hold():
-            location.search = "?" + urlencode({**session.query(), **tour.query()})
+            location.search = "?" + urlencode({**session.query(), **tour.query(), **live.query()})
             for part in (*PARTS, "session"):
                 mapping = {name: key for key, (p, name) in URL_KEYS.items() if p == part}
                 location.sync(session.part(part), mapping)
@@ -110,7 +114,9 @@ def create_app():
     # After the tabs: their onload (build the open view) runs before the URL sync's, so a page whose
     # URL has been rewritten already shows its view.
     tour = TourState(session)
-    sync_url(session, notice, tour)
+    live = LiveClass(session)  # joins the class the URL names: its step wins over the URL's settings
+    sync_url(session, notice, tour, live)
+    lecture = ClassroomView(live)
     sidebar = pn.Column(
         preset_controls(session, notice),
         notice,
@@ -121,9 +127,10 @@ def create_app():
     )
     # After the tabs and the sidebar: it highlights the controls they hold once the open view is built.
     guide = TourView(tour, places=(tabs, sidebar))
-    tools = pn.Row(guide.start, controls(session, notice, names=["projector"]), page_mode(session),
-                   css_classes=["fndam-tools"])
-    return Page({"main": tabs, "sidebar": sidebar, "tools": tools, "tour": guide}, stylesheet())
+    tools = pn.Row(guide.start, lecture.start, controls(session, notice, names=["projector"]),
+                   page_mode(session), css_classes=["fndam-tools"])
+    return Page({"main": tabs, "sidebar": sidebar, "tools": tools, "tour": guide, "live": lecture},
+                stylesheet())
 
 
 if __name__.startswith("bokeh"):

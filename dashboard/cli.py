@@ -1,5 +1,5 @@
 """Command line: ``fndam-explorer serve [--port N] [--address A] [--allow-websocket-origin H]...
-[--prefix /PATH] [--auth FILE]`` and ``fndam-explorer adduser FILE USER [--password-stdin]``.
+[--prefix /PATH] [--auth FILE] [--store URL]`` and ``fndam-explorer adduser FILE USER [--password-stdin]``.
 
 Bad input prints one line, ``fndam-explorer: error: ...``, and exits with status 2 (argparse's
 convention); a port already taken or a users or secret file that cannot be used exits with status 1.
@@ -9,6 +9,7 @@ None of them prints a traceback.
 import argparse
 import errno
 import getpass
+import os
 import re
 import socket
 import sys
@@ -82,6 +83,15 @@ def _prefix(text):
     return "/" + path
 
 
+def _store(text):
+    """A live class store URL that opens: sqlite:///PATH or redis://HOST:PORT."""
+    from dashboard.live_store import check_store  # the store's client is imported only when asked for
+
+    if message := check_store(text):
+        raise argparse.ArgumentTypeError(message)
+    return text
+
+
 def _user(text):
     """A user name auth.USER_NAME accepts."""
     try:
@@ -110,6 +120,10 @@ def build_parser():
                             "/login all below it; default: at the root)")
     serve.add_argument("--auth", metavar="FILE",
                        help="require a login; FILE lists the users (made with 'adduser')")
+    serve.add_argument("--store", type=_store, metavar="URL",
+                       help="where live classes and their votes are kept, shared by every worker: "
+                            "sqlite:///PATH (the processes of one host) or redis://HOST:PORT (several "
+                            "hosts); default: an SQLite file in ~/.config/fndam-explorer")
     serve.add_argument("--cookie-secret-file", metavar="FILE",
                        help=f"secret that signs sessions and login cookies (default "
                             f"{auth.default_secret_path()}, generated with mode 600 if missing; "
@@ -191,6 +205,10 @@ def main(argv=None):
         return
     secret = _secret(args)
     _check_port_free(args.address, args.port)
+    if args.store:  # the app reads it there; each worker gets it as its own --store
+        from dashboard.live_store import STORE_ENV
+
+        os.environ[STORE_ENV] = args.store
     if args.workers:
         from dashboard.workers import serve_workers
 

@@ -36,6 +36,9 @@ def run(*args, stdin=""):
         (("serve", "--prefix", "fndam"), "prefix must be a path like /fndam"),
         (("serve", "--prefix", "/a/../b"), "prefix must be a path like /fndam"),
         (("serve", "--prefix", "/a b"), "prefix must be a path like /fndam"),
+        (("serve", "--store", "mysql://lab/db"), "argument --store: The store 'mysql://lab/db' is not"),
+        (("serve", "--store", "sqlite:///"), "The store 'sqlite:///' names no file"),
+        (("serve", "--store", "redis://127.0.0.1:1"), "Cannot reach the class store at redis://127.0.0.1:1"),
         (("adduser", "users"), "the following arguments are required: USER"),
         (("adduser", "users", "al ice"), "user name 'al ice' is not 1-64 letters"),
     ],
@@ -66,8 +69,17 @@ def test_help_lists_the_serve_options():
     result = run("serve", "--help")
     assert result.returncode == 0
     for option in ("--port", "--address", "--allow-websocket-origin", "--prefix", "--auth",
-                   "--cookie-secret-file"):
+                   "--cookie-secret-file", "--store"):
         assert option in result.stdout
+
+
+def test_every_worker_gets_the_store_it_was_given(tmp_path):
+    from dashboard.cli import build_parser
+    from dashboard.workers import worker_options
+
+    url = f"sqlite:///{tmp_path / 'classes.sqlite'}"
+    args = build_parser().parse_args(["serve", "--workers", "2", "--store", url])
+    assert worker_options(args) == ["--store", url]
 
 
 def one_error_line(result, status):
