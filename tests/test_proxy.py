@@ -82,25 +82,29 @@ def test_python_m_dashboard_proxy_prints_the_site_part():
     assert result.stdout == proxy.site_config("0.0.0.0:80", ["10.0.0.2:5006", "10.0.0.3:5006"], "/fndam")
 
 
-#: A non-default value for every ``serve`` option the workers repeat. A new option fails
-#: test_every_serve_option_is_set_by_the_supervisor_or_passed_on until it is listed here.
-PASSED_ON = {"prefix": ["--prefix", "/fndam"], "auth": ["--auth", "users.txt"],
-             "cookie_secret_file": ["--cookie-secret-file", "secret.txt"]}
+def passed_on(folder):
+    """A non-default value for every ``serve`` option the workers repeat (a store the CLI can open in
+    ``folder``). A new option fails test_every_serve_option_is_set_by_the_supervisor_or_passed_on until
+    it is listed here."""
+    return {"prefix": ["--prefix", "/fndam"], "auth": ["--auth", "users.txt"],
+            "cookie_secret_file": ["--cookie-secret-file", "secret.txt"],
+            "store": ["--store", f"sqlite:///{folder / 'classes.sqlite'}"]}
 
 
-def test_every_serve_option_is_set_by_the_supervisor_or_passed_on():
+def test_every_serve_option_is_set_by_the_supervisor_or_passed_on(tmp_path):
     options = set(vars(build_parser().parse_args(["serve"])))
-    assert options == workers.OWN_OPTIONS | set(PASSED_ON)
+    assert options == workers.OWN_OPTIONS | set(passed_on(tmp_path))
 
 
-def test_workers_get_the_users_other_options_back_unchanged():
-    words = [word for option in PASSED_ON.values() for word in option]
+def test_workers_get_the_users_other_options_back_unchanged(tmp_path):
+    given = passed_on(tmp_path)
+    words = [word for option in given.values() for word in option]
     args = build_parser().parse_args(["serve", "--workers", "3", "--port", "80", "--address", "0.0.0.0",
                                       "--allow-websocket-origin", "lab:80", *words])
     passed = workers.worker_options(args)
     assert sorted(passed) == sorted(words)
     again = build_parser().parse_args(["serve", *passed])
-    for dest in PASSED_ON:
+    for dest in given:
         assert getattr(again, dest) == getattr(args, dest)
 
 
