@@ -16,6 +16,12 @@ What a browser does, as Chromium's websocket frames show it (Bokeh 3.9, Panel 1.
 6. Typing a number into a box: a ``PATCH-DOC`` setting the controls' ``values`` (the map of parameter
    -> value of dashboard/views/controls.py, with one entry changed); the server answers ``OK`` and
    sends a ``PATCH-DOC`` with new plot data (``ColumnDataChanged`` events).
+7. A Panel ``JSComponent`` calling ``model.send_msg(data)`` (the live class's buttons): a ``PATCH-DOC``
+   with a ``MessageSent`` ``data_event`` naming the component's model and carrying ``data``.
+8. A reload: the page requested again with the cookies kept, a new websocket and session.
+
+The session keeps the pulled document's attributes up to date with the server's ``ModelChanged``
+events, so a component's state (a JSComponent's ``content``) can be read at any time (:meth:`value`).
 
 Framing (``bokeh/protocol/message.py``): a message is three text frames (header, metadata, content
 JSON), then ``num_buffers`` pairs of a buffer-header text frame and a binary frame; the header holds
@@ -56,6 +62,31 @@ UPSTREAM_HEADER = "X-Upstream"
 
 class SessionError(Exception):
     """What went wrong with a session, in one line ("HTTP 502 on the page", "timeout while ...")."""
+
+
+def data_event(model_id, data):
+    """The ``data_event`` a JSComponent's ``send_msg(data)`` triggers on its model ``model_id``."""
+    values = {"type": "map", "entries": [["model", {"id": model_id}], ["data", serialized(data)]]}
+    return {"kind": "MessageSent", "msg_type": "bokeh_event",
+            "msg_data": {"type": "event", "name": "data_event", "values": values}}
+
+
+def serialized(value):
+    """A plain JSON value as BokehJS serializes it: dicts as ``{"type": "map", "entries": ...}``."""
+    if isinstance(value, dict):
+        return {"type": "map", "entries": [[key, serialized(item)] for key, item in value.items()]}
+    if isinstance(value, list | tuple):
+        return [serialized(item) for item in value]
+    return value
+
+
+def plain(value):
+    """A serialized value back as plain Python: maps as dicts (the inverse of :func:`serialized`)."""
+    if isinstance(value, dict) and value.get("type") == "map":
+        return {key: plain(item) for key, item in value.get("entries", [])}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value
 
 
 def objects(tree):
@@ -115,6 +146,7 @@ class BrowserSession:
         self.location = None
         self.upstreams = {}  # "page" / "websocket" -> the worker that answered, as the proxy names it
         self.phases = {}  # step of opening -> seconds from the page request to its end
+        self.on_patch = []  # callables(events, time.perf_counter() at receipt) for every PATCH-DOC
 
     @property
     def cookie(self):
@@ -149,6 +181,36 @@ class BrowserSession:
             await self._until(self._plot_data, deadline, "waiting for the view to be built")
         mark("view")
         return self.phases["view"]
+
+    async def reload(self):
+        """Open the page again as a browser reload does (the cookies kept, a new session); return the
+        seconds it took."""
+        self.close()
+        self.receiver, self.models, self.location, self.phases = Receiver(Protocol()), {}, None, {}
+        return await self.open()
+
+    def component(self, class_name):
+        """The Bokeh model of the Panel JSComponent ``class_name`` in the document (SessionError if none)."""
+        for obj in self.models.values():
+            if obj.get("attributes", {}).get("class_name") == class_name:
+                return obj
+        raise SessionError(f"no {class_name} component in the pulled document")
+
+    def value(self, component, name):
+        """The current value of the JSComponent parameter ``name`` of ``component`` (a model from
+        :meth:`component`), as plain Python."""
+        data = self.models[component["attributes"]["data"]["id"]]
+        return plain(data["attributes"].get(name))
+
+    async def send_msg(self, component, data):
+        """Send ``data`` as the JSComponent ``component``'s ``model.send_msg(data)`` in the browser."""
+        await self._patch([data_event(component["id"], data)])
+
+    async def until(self, wanted, seconds, doing):
+        """Take the server's messages (answering as a browser) until ``wanted()`` holds, checked after
+        each; TimeoutError after ``seconds``, SessionError if the page's websocket closes."""
+        if not wanted():
+            await self._until(lambda msg: wanted(), time.perf_counter() + seconds, doing)
 
     async def set_value(self, name, value):
         """Type ``value`` into the control of parameter ``name``; return the seconds until the server
@@ -256,6 +318,7 @@ class BrowserSession:
             if msg.msgtype == "ERROR":
                 raise SessionError(f"server ERROR while {doing}: {msg.content.get('text', '')[:200]}")
             if msg.msgtype == "PATCH-DOC":
+                self._apply(msg.content["events"])
                 await self._echo_location(msg.content["events"])
             if wanted(msg):
                 return msg
@@ -278,6 +341,17 @@ class BrowserSession:
                 raise SessionError(f"bad message while {doing}: {exc}") from None
             if msg is not None:
                 return msg
+
+    def _apply(self, events):
+        """Keep the pulled document's attributes current: apply ``ModelChanged`` events, note new
+        models; then tell every :attr:`on_patch` callable."""
+        received = time.perf_counter()
+        for event in events:
+            if event.get("kind") == "ModelChanged" and event["model"]["id"] in self.models:
+                self.models[event["model"]["id"]].setdefault("attributes", {})[event["attr"]] = event["new"]
+        self.models.update((obj["id"], obj) for obj in objects(events))
+        for callback in self.on_patch:
+            callback(events, received)
 
     async def _echo_location(self, events):
         """Report a URL the server set as the browser does: Location.href after each pushState."""
