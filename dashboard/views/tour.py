@@ -10,9 +10,9 @@ the plots move); a refused action's message is shown in the region. The controls
 tour's highlight in every control panel on the page.
 """
 
+import time
 from typing import ClassVar
 
-import numpy as np
 import panel as pn
 import param
 from panel.custom import Child, JSComponent
@@ -24,9 +24,10 @@ from dashboard.views.plotting import batched
 
 #: Label of the header's button.
 START = "Start the guided tour"
-#: A reveal moves its number to the new value in this many frames, this far apart [ms]: the room sees
-#: the consequence happen (the plots follow each frame with the sliders' physics) before the answer.
-REVEAL_FRAMES, REVEAL_FRAME_MS = 12, 80
+#: A reveal moves its number to the new value over this time, a frame at most this often [ms]: the
+#: room sees the consequence happen (the plots follow each frame with the sliders' physics) before the
+#: answer. Frames follow the clock: a busy server shows fewer of them, never a longer reveal.
+REVEAL_MS, REVEAL_FRAME_MS = 1000, 80
 
 
 class TourPanel(JSComponent):
@@ -125,15 +126,16 @@ class TourView(pn.viewable.Viewer):
         start = getattr(obj, name)
         if not isinstance(kind, param.Number) or isinstance(start, bool) or start == target:
             return False
-        frames = iter(np.linspace(start, target, REVEAL_FRAMES + 1)[1:-1])
+        began = time.monotonic()
         whole = isinstance(kind, param.Integer)
 
         def frame():
-            value = next(frames, None)
-            if value is None:
+            done = (time.monotonic() - began) * 1000 / REVEAL_MS
+            if done >= 1:
                 mover.stop()
                 self.act({"action": "reveal", "moved": True})
                 return
+            value = start + (target - start) * done
             with batched():
                 obj.param.update({name: round(value) if whole else float(value)})
 
