@@ -133,8 +133,12 @@ def plan(rng, students, window_s, changing, n_choices):
 async def joined(page, timeout):
     """Wait until the page shows the class to its student; Refused if it says why it cannot."""
     content = lambda: page.content  # noqa: E731 - read afresh after every message
-    await page.session.until(lambda: content().get("role") == "student" or content().get("message"),
-                             timeout, "joining the class")
+    try:
+        await page.session.until(lambda: content().get("role") == "student" or content().get("message"),
+                                 timeout, "joining the class")
+    except TimeoutError:
+        where = f"role {content()['role']}" if content().get("role") else "no class"
+        raise TimeoutError(f"timeout while joining the class (the page is in {where})") from None
     if content().get("role") != "student":
         raise Refused(content()["message"])
 
@@ -188,6 +192,7 @@ async def student(url, http, votes, question, start, arrived, timeout):
     except (SessionError, TimeoutError, Refused) as exc:
         record["error"] = f"{type(exc).__name__}: {exc}"
     finally:
+        record["phases_s"] = session.phases
         session.close()
     return record
 
@@ -312,7 +317,7 @@ def figures(records, seen, expected, stored, settled, opened_s, killed, args):
         "expected": expected, "presenter": seen[-1][1] if seen else None, "store": stored,
         "presenter_settled": settled, "by_worker": dict(Counter(r.get("joined_on") for r in records)),
         "by_worker_at_end": dict(Counter(r.get("upstream") for r in records)),
-        "reloads": sum(r["reloads"] for r in records),
+        "reloads": sum(r["reloads"] for r in records), "sessions": records,
     }
     result["exactly_once"] = result["presenter"] == expected and stored == expected
     if killed:
