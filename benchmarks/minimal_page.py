@@ -32,7 +32,8 @@ def minimal_app(state=None):
 
 def serve_side_by_side(port):
     """Serve the app at ``/app`` and the minimal page at ``/minimal`` from this process, with the
-    app server's session culling and collector settings, until interrupted."""
+    app server's collector settings, until interrupted. Closed sessions are culled 5-10 s after (the
+    served app waits UNUSED_SESSION_MS for a late websocket): a page's cleanup falls inside the run."""
     from dashboard.app import create_app
     from dashboard.server import collect_garbage_for_pages
 

@@ -20,7 +20,7 @@ from dashboard import edge
 from dashboard.app import create_app
 from dashboard.auth import BOKEH_SESSIONS, LOGIN_COOKIES, signing_key
 from dashboard.login import LOGIN_PATH, UsersFileAuth
-from dashboard.serving import LIVENESS_PATH, LOG_FORMAT, TITLE
+from dashboard.serving import CHECK_SESSIONS_MS, LIVENESS_PATH, LOG_FORMAT, TITLE, UNUSED_SESSION_MS
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("tornado.access")
@@ -87,11 +87,10 @@ def serve(port, secret, address="localhost", origins=(), prefix="", users_file=N
     if not origins and address not in ("localhost", "127.0.0.1", "::1"):
         log.warning("listening on %s, but only pages opened as localhost:%d may connect; name the host "
                     "students type with --allow-websocket-origin HOST:%d", address, port, port)
-    # A closed page's session (and a playing learning run with it) is dropped within ~10 s instead of
-    # Bokeh's ~30 s: a class of users leaves less work and memory behind.
     server = pn.serve(create_app, port=port, address=address, websocket_origin=list(origins) or None,
                       prefix=prefix, show=False, start=False, verbose=False, title=TITLE,
-                      check_unused_sessions_milliseconds=5000, unused_session_lifetime_milliseconds=5000,
+                      check_unused_sessions_milliseconds=CHECK_SESSIONS_MS,
+                      unused_session_lifetime_milliseconds=UNUSED_SESSION_MS,
                       extra_patterns=[(LIVENESS_PATH, Liveness),
                                       *([("/favicon.ico", PrefixedIcon)] if prefix else [])],
                       auth_provider=UsersFileAuth(users_file) if users_file else NullAuth(),
