@@ -129,8 +129,8 @@ def collect_garbage_for_pages():
 #: How often the server hands freed heap memory back to the system [ms].
 TRIM_EVERY_MS = 30_000
 #: glibc's ``malloc_trim`` (None elsewhere: musl, macOS).
-_LIBC = ctypes.CDLL(ctypes.util.find_library("c")) if ctypes.util.find_library("c") else None
-_MALLOC_TRIM = getattr(_LIBC, "malloc_trim", None)
+_LIBC_NAME = ctypes.util.find_library("c")  # runs ldconfig: once
+_MALLOC_TRIM = getattr(ctypes.CDLL(_LIBC_NAME), "malloc_trim", None) if _LIBC_NAME else None
 
 
 def return_freed_memory():
