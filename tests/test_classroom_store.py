@@ -17,6 +17,7 @@ import pytest
 import redis
 
 from dashboard.classroom import open_store
+from dashboard.classroom import redis_store as redis_module
 from dashboard.classroom import sqlite_store as sqlite_module
 from dashboard.classroom.local_redis import local_redis
 from dashboard.classroom.store import CODE_ALPHABET, CODE_LENGTH, NOT_PRESENTER
@@ -442,6 +443,33 @@ def test_a_redis_server_gone_mid_class_gives_a_message_not_an_exception():
                     store.create_class()[1], store.reset_votes(new.class_id, new.secret)):
         assert_refused(message)
         assert "did not answer" in message
+    store.close()
+
+
+def test_a_redis_class_that_other_writers_keep_changing_gives_a_message_after_the_timeout(redis_url,
+                                                                                          monkeypatch):
+    monkeypatch.setattr(redis_module, "TIMEOUT_S", 0.3)
+    store = open_store(redis_url)
+    new, _ = store.create_class()
+    assert store.go(new.class_id, new.secret, "predict", "q1") is None
+    other, commit, runs = redis.Redis.from_url(redis_url), redis_module.RedisTransaction.commit, []
+
+    def commit_after_another_writer(tx, pipe):
+        runs.append(time.monotonic())
+        other.hincrby(store.keys.part(new.class_id, "info"), "version", 1)  # between WATCH and EXEC
+        commit(tx, pipe)
+
+    monkeypatch.setattr(redis_module.RedisTransaction, "commit", commit_after_another_writer)
+    message = store.vote(new.code, voter(), "q1", 1, CHOICES, 1)
+    monkeypatch.setattr(redis_module.RedisTransaction, "commit", commit)
+    assert_refused(message)
+    assert "did not answer (StoreBusy)" in message
+    # It kept trying, with pauses, until the timeout (the last try starts within a pause of it), then
+    # gave up; the upper bound only says it did give up (a loaded machine delays a try).
+    assert len(runs) > 3
+    assert 0.2 < runs[-1] - runs[0] < 1.0
+    assert store.counts(new.class_id, "q1", CHOICES, new.secret) == ([0] * CHOICES, None)
+    other.close()
     store.close()
 
 

@@ -13,16 +13,21 @@ Redis's: configure ``appendonly yes`` where votes must survive a restart of Redi
 """
 
 import math
+import random
+import time
 from dataclasses import asdict
 
 import redis
 
 from dashboard.classroom.store import ClassRecord, ClassStore, QuestionState, StoreBusy, Transaction
 
-#: How many times a rule runs before giving up when other writers keep changing the class.
-ATTEMPTS = 50
-#: Seconds to wait for Redis to answer before the store reports it did not.
+#: Seconds to wait for Redis to answer, and to keep re-running a rule that other writers keep
+#: conflicting with, before the store reports it did not answer (as SQLite's busy timeout does).
 TIMEOUT_S = 5.0
+#: Longest pause, in seconds, between two runs of a conflicted rule. The pause is random and doubles
+#: from 1 ms per conflict: four processes re-running at once without a pause could starve one of them
+#: (a fixed 50 immediate retries lost one vote in 100 from 4 processes on a busy 2-core machine).
+MAX_BACKOFF_S = 0.05
 
 
 def _record(info):
@@ -160,7 +165,8 @@ class RedisStore(ClassStore):
             raise ValueError(f"Cannot reach the class store at {url}: {error}".rstrip(".") + ".") from None
 
     def _transact(self, rules):
-        for _ in range(ATTEMPTS):
+        deadline, conflicts = time.monotonic() + TIMEOUT_S, 0
+        while time.monotonic() < deadline:
             with self.redis.pipeline() as pipe:
                 tx = RedisTransaction(self.keys, pipe, watch=True)
                 result = rules(tx)
@@ -171,9 +177,12 @@ class RedisStore(ClassStore):
                 try:
                     pipe.execute()
                 except redis.WatchError:
-                    continue  # another process changed the class meanwhile: decide again
+                    # another process changed the class meanwhile: pause, then decide again
+                    conflicts += 1
+                    time.sleep(random.uniform(0, min(MAX_BACKOFF_S, 0.001 * 2 ** conflicts)))
+                    continue
                 return result
-        raise StoreBusy(f"{ATTEMPTS} attempts conflicted with other writers")
+        raise StoreBusy(f"{conflicts} attempts in {TIMEOUT_S:g} s conflicted with other writers")
 
     def _snapshot(self, reads):
         return reads(RedisTransaction(self.keys, self.redis, watch=False))
