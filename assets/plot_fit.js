@@ -3,10 +3,14 @@
 // draws "\n" as a line break (a legend label's white-space is "pre"), so the title, and a legend label
 // wider than the frame on its own, are broken at spaces into lines that fit; the legend gets as many
 // columns, up to `columns`, as fit across the frame (a legend wider than its plot would widen the page
-// on a phone). Names from args: plot, legend, columns, gap (px between legend columns, set in the
+// on a phone). Names from args: plot_id, legend, columns, gap (px between legend columns, set in the
 // legend's stylesheet). Runs again when the plot's width, the title, the type size or a legend entry
 // changes; a text that already fits is left as it is, so it settles at once.
-const width = plot.inner_width;  // the frame: the title and the legend are aligned to it
+// The plot is found by its id: BokehJS rebuilds a legend whenever any model its entries refer to
+// changes, and this callback is one of them; a reference to the plot here would tie the legend to
+// every range and data source of the plot, and rebuild it on every redraw.
+const plot = legend.document.get_model_by_id(plot_id);
+const width = plot?.inner_width;  // the frame: the title and the legend are aligned to it
 if (!(width > 0)) {
   return;  // not laid out yet
 }

@@ -346,8 +346,10 @@ def _rgba(colour, alpha=1.0):
 
 
 def _legend_label(figure, renderer):
+    """The legend label of a layer's renderer (its entry's sample is drawn by a renderer of its name)."""
     labels = [item.label.get("value") if isinstance(item.label, dict) else getattr(item.label, "value", None)
-              for legend in figure.legend for item in legend.items if renderer in item.renderers]
+              for legend in figure.legend for item in legend.items
+              if renderer.name and renderer.name in {r.name for r in item.renderers}]
     return next((label for label in labels if label), None)
 
 

@@ -8,16 +8,20 @@ redraw sets each layer's ``ColumnDataSource.data``, which is all Bokeh sends (be
 Axes without fixed limits are fitted by the browser (Bokeh's ``DataRange1d``), not computed here.
 """
 
+import math
 import re
 from dataclasses import dataclass, field
 
 import panel as pn
 import param
 from bokeh.core.properties import value
+from bokeh.core.property.vectorization import Field
 from bokeh.models import (
+    CDSView,
     ColumnDataSource,
     CustomJS,
     DataRange1d,
+    GlyphRenderer,
     HoverTool,
     HSpan,
     Legend,
@@ -66,6 +70,8 @@ SIZES = {"figure": ("frame_height",), "text": ("text_font_size",),
          "legend": ("label_text_font_size", "glyph_width", "glyph_height", "label_height"),
          "glyph": ("line_width", "size", "text_font_size")}
 LEGEND_GAP = 16  #: space between legend columns [px] (Bokeh's spacing alone would make entries touch)
+#: Tag of the renderers legend entries draw their samples from (:meth:`Plot._samples`).
+SAMPLE = "legend sample"
 #: The browser's part of :func:`fit_to_width` (a CustomJS body).
 FIT_JS = asset_text("plot_fit.js")
 
@@ -129,7 +135,7 @@ class Plot:
             output_backend="canvas")
         self.figure.toolbar.logo = None
         self.layers = layers
-        self.sources, renderers, items = {}, {}, []
+        self.sources, renderers = {}, {}
         for key, layer in layers.items():
             self.sources[key] = ColumnDataSource({name: [] for name in COLUMNS[layer.glyph]})
             # The glyph model alone: bokeh.plotting's glyph methods also make a selection, a
@@ -137,9 +143,9 @@ class Plot:
             # selects or mutes.
             fields = {name: name for name in COLUMNS[layer.glyph]}
             glyph = GLYPHS[layer.glyph](**fields, **layer.style)
-            renderers[key] = self.figure.add_glyph(self.sources[key], glyph)
-            if layer.label:
-                items.append(LegendItem(label=layer.label, renderers=[renderers[key]], visible=False))
+            renderers[key] = self.figure.add_glyph(self.sources[key], glyph, name=key)
+        self._entries = {key: LegendItem(label=layers[key].label, renderers=[sample], visible=False)
+                         for key, sample in self._samples(renderers).items()}
         fitted = [renderers[k] for k, layer in layers.items() if layer.glyph in FITTED]
         self.figure.x_range = _range(x_range, fitted)
         self.figure.y_range = _range(y_range, fitted)
@@ -148,7 +154,7 @@ class Plot:
                                tooltips=[(x_label, "@x{0.000g}"), (y_label, "@y{0.000g}")])
         self.figure.add_tools(self.hover, *(HoverTool(renderers=[renderers[k]], tooltips=list(layer.tooltips))
                                             for k, layer in layers.items() if layer.tooltips))
-        self.legend = Legend(items=items, ncols=legend_columns, location="top_left",
+        self.legend = Legend(items=list(self._entries.values()), ncols=legend_columns, location="top_left",
                              label_text_font_size="9pt", spacing=2, padding=4, margin=4,
                              stylesheets=[f".bk-grid {{ column-gap: {LEGEND_GAP}px; }}"])
         self.figure.add_layout(self.legend, "below")
@@ -161,6 +167,27 @@ class Plot:
         self._normal = None  # sizes at scale 1, read when first scaled (views may restyle before)
         self._in_plot = {(r.glyph, "text_font_size") for r in renderers.values()} | {
             (axis, "axis_label_text_font_size") for axis in (*self.figure.xaxis, *self.figure.yaxis)}
+
+    def _samples(self, renderers):
+        """Key of each labelled layer -> the renderer its legend entry draws its sample from.
+
+        BokehJS rebuilds every entry of a legend (a canvas each) whenever any model the entries refer
+        to changes; an entry naming its layer's renderer, whose data changes on every update, was
+        rebuilt on every redraw (~5 ms of the band plot's, and on every frame of a stream). So an entry
+        names a renderer of the same glyph model (it looks the same and scales with it) at one point
+        that is not a number (BokehJS draws no sample for a renderer without data; nothing shows in
+        the plot), named as the layer and tagged :data:`SAMPLE`; a plot's samples share one source. A
+        layer styled by its data (a colour or marker column) keeps its own: its sample shows the data.
+        """
+        labelled = {key: r for key, r in renderers.items() if self.layers[key].label}
+        plain = [key for key, r in labelled.items()
+                 if not _styled_by_data(r.glyph, COLUMNS[self.layers[key].glyph])]
+        columns = {name for key in plain for name in COLUMNS[self.layers[key].glyph]}
+        nowhere, view = ColumnDataSource({c: [""] if c == "text" else [math.nan] for c in columns}), CDSView()
+        samples = {key: GlyphRenderer(data_source=nowhere, view=view, glyph=labelled[key].glyph, name=key,
+                                      tags=[SAMPLE]) for key in plain}
+        self.figure.renderers += list(samples.values())
+        return {**labelled, **samples}
 
     def scale(self, factor):
         """Draw type, lines and markers ``factor`` times their normal size (1 is normal), the plot's
@@ -199,7 +226,7 @@ class Plot:
             if limits is not None:
                 axis_range.start, axis_range.end = limits
         for key, text in (labels or {}).items():
-            self._item(key).label = value(text)  # a bare string would name a data column
+            self._entries[key].label = value(text)  # a bare string would name a data column
         for index, (axis, text) in enumerate(((self.figure.xaxis, x_label), (self.figure.yaxis, y_label))):
             if text is not None:
                 axis.axis_label = text
@@ -231,17 +258,12 @@ class Plot:
         frame.tables = data_tables(self.layers, self.data(), self.figure.xaxis[0].axis_label,
                                    self.figure.yaxis[0].axis_label) if frame.table_open else []
 
-    def _item(self, key):
-        (item,) = [i for i in self.legend.items if self.renderers[key] in i.renderers]
-        return item
-
     def _show_legend_items(self):
         """A legend entry shows only while its layer has data: layers stay fixed (so a change only
         sends data), and a layer switched off (the exact curve, a turning point that does not exist)
         is drawn with none."""
-        for item in self.legend.items:
-            item.visible = any(len(r.data_source.data[next(iter(r.data_source.data))])
-                               for r in item.renderers)
+        for key, item in self._entries.items():
+            item.visible = bool(len(next(iter(self.sources[key].data.values()))))
 
 
 def fit_to_width(plot, legend, columns):
@@ -249,7 +271,7 @@ def fit_to_width(plot, legend, columns):
     place that knows the width (``assets/plot_fit.js``): the title broken into lines at spaces, the
     legend in as many columns, up to ``columns``, as fit (one on a phone, two on a wide screen). Runs
     when the plot is laid out or resized, and when the title, the type size or a legend entry changes."""
-    fit = CustomJS(args={"plot": plot, "legend": legend, "columns": columns, "gap": LEGEND_GAP},
+    fit = CustomJS(args={"plot_id": plot.id, "legend": legend, "columns": columns, "gap": LEGEND_GAP},
                    code=FIT_JS)
     plot.js_on_change("inner_width", fit)
     plot.title.js_on_change("text", fit)
@@ -272,6 +294,13 @@ def _times(size, factor):
         number = size.rstrip("abcdefghijklmnopqrstuvwxyz%")
         return f"{float(number) * factor:g}{size[len(number):]}"
     return round(size * factor) if isinstance(size, int) else size * factor
+
+
+def _styled_by_data(glyph, columns):
+    """True if a property of ``glyph`` other than its data ``columns`` (a colour, a marker, a size)
+    reads a data column."""
+    return any(isinstance(spec.to_serializable(glyph, name, getattr(glyph, name)), Field)
+               for name, spec in glyph.dataspecs().items() if name not in columns)
 
 
 def _range(limits, renderers):

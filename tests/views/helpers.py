@@ -148,11 +148,21 @@ def set_device(session, notice, name, value):
     widget_for(controls(session.device, notice), session.device, name).value = value
 
 
+def layer_renderers(figure, item):
+    """The renderers of ``figure`` that draw the layer of legend entry ``item`` (the entry's own
+    renderer may be an empty sample of the same name: dashboard.views.plotting.Plot._samples)."""
+    from dashboard.views.plotting import SAMPLE
+    names = {r.name for r in item.renderers}
+    return [r for r in figure.renderers if r.name in names and SAMPLE not in r.tags]
+
+
 def legend(*roots):
     """Label -> rows plotted, for every legend entry shown (an entry is hidden while its layer is empty)."""
-    from bokeh.models import LegendItem
-    return {item.label.value: sum(len(next(iter(r.data_source.data.values()), ())) for r in item.renderers)
-            for root in roots for item in root.select({"type": LegendItem}) if item.visible}
+    from bokeh.models import Plot
+    return {item.label.value: sum(len(next(iter(r.data_source.data.values()), ()))
+                                  for r in layer_renderers(figure, item))
+            for root in roots for figure in root.select({"type": Plot}) for legend in figure.legend
+            for item in legend.items if item.visible}
 
 
 def rows(csv_text):

@@ -1,10 +1,12 @@
 """Plot (dashboard/views/plotting.py) without a view: layers fed in place, legend entries that follow
 their data, and the projector's scaling of type, lines and height, undone exactly."""
 
+import math
+
 import pytest
 from bokeh.models import ColumnDataSource
 
-from dashboard.views.plotting import INK, PROJECTOR_SCALE, Layer, Plot, line, markers
+from dashboard.views.plotting import INK, PROJECTOR_SCALE, SAMPLE, Layer, Plot, line, markers
 
 LAYERS = {"curve": line("a curve", INK["blue"], width=2.5),
           "points": markers("points", INK["vermillion"], size=8),
@@ -29,6 +31,25 @@ def test_update_feeds_data_in_place_and_legend_follows(plot):
     plot.update({"points": ([1], [1])}, title="New", labels={"curve": "renamed"})
     assert plot.figure.title.text == "New"
     assert shown_entries(plot) == {"renamed", "points"}
+
+
+def test_legend_samples_refer_to_no_data_a_redraw_changes(plot):
+    # BokehJS rebuilds a legend whenever a model its entries refer to changes (plotting.Plot._samples).
+    referred = set().union(*(item.references() for item in plot.legend.items))
+    assert not referred & {plot.figure, *plot.sources.values(), plot.figure.x_range, plot.figure.y_range}
+    samples = {item.label.value: item.renderers[0] for item in plot.legend.items}
+    for key in ("curve", "points"):
+        sample = samples[LAYERS[key].label]
+        assert (sample.name, sample.tags) == (key, [SAMPLE])
+        assert all(math.isnan(x) for x in sample.data_source.data["x"])  # nothing drawn in the plot
+        assert sample.glyph is plot.renderers[key].glyph  # drawn alike, scaled alike
+
+
+def test_a_sample_styled_by_data_is_its_layer():
+    styled = Layer("scatter", "by method", {"fill_color": "color", "marker": "marker"})
+    plot = Plot({"points": styled}, "A title", "x", "y")
+    (item,) = plot.legend.items
+    assert item.renderers == [plot.renderers["points"]]  # its colour and marker come from the data
 
 
 def test_projector_scale_and_back(plot):
