@@ -44,6 +44,16 @@ class Page(BaseTemplate):
         self._render_items.update({name: (root, []) for name, root in self.roots.items()})
         self._render_variables.update(app_title=TITLE, app_css=css, notifications=notifications is not None)
 
+    def _init_doc(self, doc=None, comm=None, title=None, notebook=False, location=True):
+        """Add the page's roots to ``doc`` (the session's by default) with its index of models rebuilt
+        once at the end: Bokeh rebuilds it, walking every model, each time a root is added (nine times for
+        a page's seven roots: ~30 % of the server's time to build a page, 0.185 -> 0.133 s in-process)."""
+        from bokeh.io import curdoc
+
+        doc = doc or pn.state.curdoc or curdoc()
+        with doc.models.freeze():
+            return super()._init_doc(doc, comm, title, notebook, location)
+
     def _build_layout(self):
         """No notebook preview (a text repr and a 'Launch server' button): a page is only served."""
         return pn.Column()

@@ -207,3 +207,21 @@ def test_a_view_built_in_projector_view_is_scaled(monkeypatch):
     page.session.projector = True
     (figure, *_) = page.layout("current").select(pn.pane.Bokeh)
     assert figure.object.title.text_font_size == f"{13 * PROJECTOR_SCALE:g}px"  # Bokeh's 13px title
+
+
+def test_a_page_is_added_to_its_document_with_one_reindex(monkeypatch):
+    # Bokeh re-walks every model of a document each time a root is added unless frozen
+    # (dashboard/views/page.py Page._init_doc); a page has several roots.
+    from bokeh.document import Document
+    from bokeh.document.models import DocumentModelManager
+    from panel.io.state import set_curdoc
+
+    reindexed, recompute = [], DocumentModelManager.recompute
+    monkeypatch.setattr(DocumentModelManager, "recompute",
+                        lambda self: reindexed.append(1) or recompute(self))
+    doc = Document()
+    with set_curdoc(doc):
+        app.create_app().server_doc(doc)
+    assert len(doc.roots) > 3
+    assert len(reindexed) == 1
+    assert len(doc.models) > 100  # and the index holds the page's models
