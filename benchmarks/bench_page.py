@@ -10,7 +10,12 @@ opened alternately in headless Chromium:
    until its plots have data and the server is idle again, then for closing it until the session is
    culled; one page at a time;
 2. control-to-redraw: in one open page of each, type a new value into a number box, press Enter, and
-   time until the plotted data has changed (the app: the oxide voltage, band view open).
+   time, in the page (:data:`REDRAW_JS`), from the Enter to the first frame drawn with the new plot data
+   (the app: the oxide voltage, band view open). Also printed: the time to the new data alone, to the
+   page's main thread falling idle after the frame, and the time the test helpers see the new data by
+   asking the page every 5 ms from Python (:func:`polled_times`, the measure before; each question waits
+   for the page's main thread and shares the 2 cores with the browser and the server, so it adds more
+   to a page that does more after its frame).
 
 Prints medians and their ratios (the issue's targets: CPU per page <= 1.5x, redraw <= 1.3x); no asserts.
 """
@@ -58,9 +63,7 @@ def page_cost(browser, url, pid):
     """Server CPU seconds for opening ``url`` until plotted and idle, and for closing it until culled."""
     wait_idle(pid)
     start = cpu_seconds(pid)
-    page = browser.new_page()
-    page.goto(url)
-    wait_until(lambda: has_plot_data(page), page, timeout=60_000)
+    page = open_page(browser, url)
     wait_idle(pid)
     opened = cpu_seconds(pid)
     page.close()
@@ -69,22 +72,83 @@ def page_cost(browser, url, pid):
     return opened - start, cpu_seconds(pid) - opened
 
 
-def redraw_times(browser, url, name, repeats):
-    """Seconds from Enter in the number box to changed plot data, ``repeats`` times."""
-    box, values = BOXES[name]
+#: Makes the page time its next control change into ``window.fndamRedraw`` (a promise of ms from the
+#: Enter to: the new data in any plot, the first frame drawn with it, the main thread idle after it).
+#: Bokeh asks for its repaint when the data changes, before this page's own callback does, so the
+#: animation frame below runs after Bokeh has painted.
+REDRAW_JS = """
+() => {
+  window.fndamRedraw = new Promise((resolve) => {
+    let start = null;
+    const onKey = (event) => { if (event.key === "Enter" && start === null) start = performance.now(); };
+    const sources = [];
+    for (const doc of window.Bokeh.documents) {
+      for (const model of doc.all_models) if (model.data && model.selected) sources.push(model);
+    }
+    const changed = () => {
+      if (start === null) return;
+      const seen = performance.now() - start;
+      window.removeEventListener("keydown", onKey, {capture: true});
+      for (const source of sources) {
+        source.change.disconnect(changed);
+        source.streaming.disconnect(changed);
+      }
+      requestAnimationFrame(() => setTimeout(() => {
+        const drawn = performance.now() - start;
+        requestIdleCallback(() => resolve([seen, drawn, performance.now() - start]), {timeout: 2000});
+      }, 0));
+    };
+    window.addEventListener("keydown", onKey, {capture: true});
+    for (const source of sources) {
+      source.change.connect(changed);
+      source.streaming.connect(changed);
+    }
+  });
+}
+"""
+#: Waits for the timing REDRAW_JS armed; fails rather than hangs if no plot data changes.
+WAIT_JS = """
+() => Promise.race([window.fndamRedraw, new Promise((_, fail) =>
+  setTimeout(() => fail(new Error("no plot data changed within 20 s")), 20000))])
+"""
+
+
+def open_page(browser, url):
+    """A new page at ``url`` once its plots have data."""
     page = browser.new_page()
     page.goto(url)
     wait_until(lambda: has_plot_data(page), page, timeout=60_000)
+    return page
+
+
+def redraw_times(browser, url, name, repeats):
+    """(to the new data, to the frame drawn with it, to idle) in ms, timed in the page, per change."""
+    box, values = BOXES[name]
+    page = open_page(browser, url)
+    times = []
+    for i in range(repeats + 1):
+        page.evaluate(REDRAW_JS)
+        type_value(page, box, values[i % 2])
+        times.append(page.evaluate(WAIT_JS))
+        page.wait_for_timeout(300)
+    page.close()
+    return times[1:]  # the first change warms caches
+
+
+def polled_times(browser, url, name, repeats):
+    """Ms from before typing to the new data as Python sees it, asking the page every 5 ms, per change."""
+    box, values = BOXES[name]
+    page = open_page(browser, url)
     times = []
     for i in range(repeats + 1):
         before = data_fingerprint(page)
         start = time.perf_counter()
         type_value(page, box, values[i % 2])
         wait_for_data_change(page, before, settle=False, interval=5)
-        times.append(time.perf_counter() - start)
+        times.append(1e3 * (time.perf_counter() - start))
         page.wait_for_timeout(300)
     page.close()
-    return times[1:]  # the first change warms caches
+    return times[1:]
 
 
 def main():
@@ -92,7 +156,7 @@ def main():
     port = free_port()
     proc = serve_both(port)
     cost = {name: [] for name in PAGES}
-    redraw = {}
+    redraw, polled = {}, {}
     try:
         with chromium() as browser:
             for name in PAGES:  # warm-up: imports, caches and the first session of each page
@@ -101,20 +165,27 @@ def main():
                 for name in PAGES:
                     cost[name].append(page_cost(browser, f"http://127.0.0.1:{port}/{name}", proc.pid))
             for name in PAGES:
-                redraw[name] = redraw_times(browser, f"http://127.0.0.1:{port}/{name}", name, repeats)
+                redraw[name] = redraw_times(browser, f"http://127.0.0.1:{port}/{name}", name, 2 * repeats)
+                polled[name] = polled_times(browser, f"http://127.0.0.1:{port}/{name}", name, 2 * repeats)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
     opened = {n: statistics.median(c[0] for c in cost[n]) for n in PAGES}
     closed = {n: statistics.median(c[1] for c in cost[n]) for n in PAGES}
     total = {n: statistics.median(sum(c) for c in cost[n]) for n in PAGES}
-    ms = {n: 1e3 * statistics.median(redraw[n]) for n in PAGES}
     print(f"server CPU per new page (median of {repeats}): app {total['app']:.3f} s "
           f"(open {opened['app']:.3f} + close {closed['app']:.3f}), minimal {total['minimal']:.3f} s "
           f"(open {opened['minimal']:.3f} + close {closed['minimal']:.3f}); ratio "
           f"{total['app'] / total['minimal']:.2f} (target <= 1.5)")
-    print(f"control-to-redraw in Chromium (median of {repeats}): app {ms['app']:.0f} ms, minimal "
-          f"{ms['minimal']:.0f} ms; ratio {ms['app'] / ms['minimal']:.2f} (target <= 1.3)")
+    print(f"control-to-redraw in Chromium (median of {2 * repeats} changes, ms from Enter):")
+    for index, what in enumerate(("new data", "frame drawn with it", "page idle after it")):
+        ms = {n: statistics.median(t[index] for t in redraw[n]) for n in PAGES}
+        target = " (target <= 1.3)" if index == 1 else ""
+        print(f"  {what}: app {ms['app']:.0f}, minimal {ms['minimal']:.0f}; ratio "
+              f"{ms['app'] / ms['minimal']:.2f}{target}")
+    ms = {n: statistics.median(polled[n]) for n in PAGES}
+    print(f"  new data seen from Python every 5 ms: app {ms['app']:.0f}, minimal {ms['minimal']:.0f}; "
+          f"ratio {ms['app'] / ms['minimal']:.2f}")
 
 
 if __name__ == "__main__":
