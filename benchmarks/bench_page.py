@@ -9,13 +9,13 @@ opened alternately in headless Chromium:
 1. server CPU per new page: the server's user + system CPU time (/proc/<pid>/stat) from the page request
    until its plots have data and the server is idle again, then for closing it until the session is
    culled; one page at a time;
-2. control-to-redraw: in one open page of each, type a new value into a number box, press Enter, and
-   time, in the page (:data:`REDRAW_JS`), from the Enter to the first frame drawn with the new plot data
-   (the app: the oxide voltage, band view open). Also printed: the time to the new data alone, to the
-   page's main thread falling idle after the frame, and the time the test helpers see the new data by
-   asking the page every 5 ms from Python (:func:`polled_times`, the measure before; each question waits
-   for the page's main thread and shares the 2 cores with the browser and the server, so it adds more
-   to a page that does more after its frame).
+2. control-to-redraw: in one open page of each, the two taking turns, type a new value into a number
+   box, press Enter, and time, in the page (:data:`REDRAW_JS`), from the Enter to the first frame drawn
+   with the new plot data (the app: the oxide voltage, band view open). Also printed: the time to the
+   new data alone, to the page's main thread falling idle after the frame, and the time the test
+   helpers see the new data by asking the page every 5 ms from Python (:func:`polled`, the measure
+   before; each question waits for the page's main thread and shares the 2 cores with the browser and
+   the server, so it adds more to a page that does more after its frame).
 
 Prints medians and their ratios (the issue's targets: CPU per page <= 1.5x, redraw <= 1.3x); no asserts.
 """
@@ -121,34 +121,37 @@ def open_page(browser, url):
     return page
 
 
-def redraw_times(browser, url, name, repeats):
-    """(to the new data, to the frame drawn with it, to idle) in ms, timed in the page, per change."""
-    box, values = BOXES[name]
-    page = open_page(browser, url)
-    times = []
+def changes(browser, port, repeats, change):
+    """Page name -> ``change(page, name, i)`` for i in 1..repeats, in one open page of each, the pages
+    taking turns (so both see the same moments of a noisy machine); the first change of each, which
+    warms caches, is left out."""
+    pages = {name: open_page(browser, f"http://127.0.0.1:{port}/{name}") for name in PAGES}
+    times = {name: [] for name in PAGES}
     for i in range(repeats + 1):
-        page.evaluate(REDRAW_JS)
-        type_value(page, box, values[i % 2])
-        times.append(page.evaluate(WAIT_JS))
-        page.wait_for_timeout(300)
-    page.close()
-    return times[1:]  # the first change warms caches
+        for name, page in pages.items():
+            times[name].append(change(page, name, i))
+            page.wait_for_timeout(300)
+    for page in pages.values():
+        page.close()
+    return {name: found[1:] for name, found in times.items()}
 
 
-def polled_times(browser, url, name, repeats):
-    """Ms from before typing to the new data as Python sees it, asking the page every 5 ms, per change."""
+def timed_in_page(page, name, i):
+    """(to the new data, to the frame drawn with it, to idle) in ms for the i-th value, timed in the page."""
     box, values = BOXES[name]
-    page = open_page(browser, url)
-    times = []
-    for i in range(repeats + 1):
-        before = data_fingerprint(page)
-        start = time.perf_counter()
-        type_value(page, box, values[i % 2])
-        wait_for_data_change(page, before, settle=False, interval=5)
-        times.append(1e3 * (time.perf_counter() - start))
-        page.wait_for_timeout(300)
-    page.close()
-    return times[1:]
+    page.evaluate(REDRAW_JS)
+    type_value(page, box, values[i % 2])
+    return page.evaluate(WAIT_JS)
+
+
+def polled(page, name, i):
+    """Ms from before typing the i-th value to the new data as Python sees it, asking every 5 ms."""
+    box, values = BOXES[name]
+    before = data_fingerprint(page)
+    start = time.perf_counter()
+    type_value(page, box, values[i % 2])
+    wait_for_data_change(page, before, settle=False, interval=5)
+    return 1e3 * (time.perf_counter() - start)
 
 
 def main():
@@ -156,7 +159,6 @@ def main():
     port = free_port()
     proc = serve_both(port)
     cost = {name: [] for name in PAGES}
-    redraw, polled = {}, {}
     try:
         with chromium() as browser:
             for name in PAGES:  # warm-up: imports, caches and the first session of each page
@@ -164,9 +166,8 @@ def main():
             for _ in range(repeats):
                 for name in PAGES:
                     cost[name].append(page_cost(browser, f"http://127.0.0.1:{port}/{name}", proc.pid))
-            for name in PAGES:
-                redraw[name] = redraw_times(browser, f"http://127.0.0.1:{port}/{name}", name, 2 * repeats)
-                polled[name] = polled_times(browser, f"http://127.0.0.1:{port}/{name}", name, 2 * repeats)
+            redraw = changes(browser, port, 3 * repeats, timed_in_page)
+            seen = changes(browser, port, 3 * repeats, polled)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -177,13 +178,13 @@ def main():
           f"(open {opened['app']:.3f} + close {closed['app']:.3f}), minimal {total['minimal']:.3f} s "
           f"(open {opened['minimal']:.3f} + close {closed['minimal']:.3f}); ratio "
           f"{total['app'] / total['minimal']:.2f} (target <= 1.5)")
-    print(f"control-to-redraw in Chromium (median of {2 * repeats} changes, ms from Enter):")
+    print(f"control-to-redraw in Chromium (median of {3 * repeats} changes, ms from Enter):")
     for index, what in enumerate(("new data", "frame drawn with it", "page idle after it")):
         ms = {n: statistics.median(t[index] for t in redraw[n]) for n in PAGES}
         target = " (target <= 1.3)" if index == 1 else ""
         print(f"  {what}: app {ms['app']:.0f}, minimal {ms['minimal']:.0f}; ratio "
               f"{ms['app'] / ms['minimal']:.2f}{target}")
-    ms = {n: statistics.median(polled[n]) for n in PAGES}
+    ms = {n: statistics.median(seen[n]) for n in PAGES}
     print(f"  new data seen from Python every 5 ms: app {ms['app']:.0f}, minimal {ms['minimal']:.0f}; "
           f"ratio {ms['app'] / ms['minimal']:.2f}")
 
