@@ -7,6 +7,7 @@ from dashboard.state.band import MOVING_AGES_S
 from dashboard.state.text import duration, number
 from dashboard.views.download import to_csv
 from dashboard.views.layout import StateView
+from dashboard.views.leaving import on_leave
 from dashboard.views.plotting import FILL, INK, Layer, Plot, line, markers
 
 #: Electrode width drawn on either side of the oxide [nm].
@@ -39,6 +40,7 @@ class BandView(StateView):
                                       description="Run the age from 1 s to 10 years: the barrier widens "
                                                   "and the current falls as charge leaves the gate.")
         self.play.on_click(self._toggle)
+        on_leave(self._halt)  # a discharge plays for nobody once the page is gone
         self._frames = None  # the periodic callback while the discharge plays
         self.layout([plot.pane], [("band_diagram.csv", self.csv, "Download data (CSV)")], head=[self.play])
         self.state.param.watch(self._stopped_by_choice, "moving_age_s")

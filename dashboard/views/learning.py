@@ -21,6 +21,7 @@ from dashboard.state.learning import LABELS, TRACED_WEIGHTS
 from dashboard.state.text import number
 from dashboard.views.download import to_csv
 from dashboard.views.layout import StateView, side_by_side
+from dashboard.views.leaving import on_leave
 from dashboard.views.plotting import INK, Plot, batched, line
 
 #: Period of the callback that shows the next chunk while playing, or waits for one to be computed [ms].
@@ -64,7 +65,6 @@ class LearningView(StateView):
         doc = pn.state.curdoc
         if doc is not None and doc.session_context is not None:  # served: train off the event loop
             state.executor = runs.process_pool()
-            doc.on_session_destroyed(self._on_closed)
         self._driver = None  # the periodic callback, while playing, stepping or waiting for the rates
         self._stepping = False  # a Step whose steps are being computed
         self._shown = (None, 0)  # the playback and step count the plots show
@@ -77,6 +77,7 @@ class LearningView(StateView):
         self.progress = pn.indicators.Progress(value=self._percent, max=100, sizing_mode="stretch_width",
                                                bar_color="primary")
         self.play.param.watch(self._on_play, "value")
+        on_leave(self._on_left)
         self.step.on_click(lambda _: self._on_step())
         self.reset.on_click(lambda _: self._on_reset())
         state.param.watch(lambda _: self._draw(), "steps_done")
@@ -142,9 +143,10 @@ class LearningView(StateView):
         if not self.state.poll():
             self._stop_driver()
 
-    def _on_closed(self, session_context):
-        """The page closed: nothing more is shown, so nothing more is computed for it (Panel stops the
-        session's periodic callbacks too; the work asked for is the state's)."""
+    def _on_left(self):
+        """The page is gone: nothing more is shown, so nothing more is computed for it; a page that
+        comes back finds the run paused."""
+        self.play.value = False  # (which pauses: _on_play)
         self._stepping = False
         self.state.stop()
         self._stop_driver()

@@ -2,14 +2,42 @@
 pane tests do (``pn.panel(view).get_root(Document())``), driven through its widgets, and read back as
 the summary text and the data of every ColumnDataSource. No browser, no server."""
 
+import contextlib
+import socket
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import panel as pn
 import param
+from bokeh.client import pull_session
 from bokeh.document import Document
 from bokeh.models import ColumnDataSource
 
+from dashboard.serving import CHECK_SESSIONS_MS, UNUSED_SESSION_MS
 from dashboard.state.session import SessionState
+from dashboard.testing import free_port, wait_until
 from dashboard.views.controls import ControlPanel
+
+
+@contextlib.contextmanager
+def served_page(app):
+    """Serve ``app`` (a function returning the page) with Panel in this process, keeping sessions as
+    the app's server does, and open one page of it as a Bokeh client; yields a function that closes the
+    page (its connection) and returns once it is closed. The server stops on exit."""
+    port = free_port()
+    server = pn.serve({"page": app}, port=port, threaded=True, show=False, start=True, verbose=False,
+                      check_unused_sessions_milliseconds=CHECK_SESSIONS_MS,
+                      unused_session_lifetime_milliseconds=UNUSED_SESSION_MS)
+    # The client runs its own event loop: in a thread of its own, free of any loop another test left
+    # running in this one.
+    browser = ThreadPoolExecutor(max_workers=1)
+    try:
+        wait_until(lambda: socket.socket().connect_ex(("localhost", port)) == 0, timeout=20_000)
+        client = browser.submit(pull_session, url=f"http://localhost:{port}/page").result()
+        yield lambda: browser.submit(client.close).result()
+    finally:
+        browser.shutdown()
+        server.stop()
 
 
 def render(view):

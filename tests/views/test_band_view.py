@@ -5,11 +5,14 @@ import re
 
 import pytest
 
-from dashboard.state.band import BandState
+from dashboard.state.band import MOVING_AGES_S, BandState
 from dashboard.state.device import OperatingPoint
 from dashboard.state.presets import PRESETS
+from dashboard.state.session import SessionState
+from dashboard.testing import wait_until
 from dashboard.views.band import BandView
 from dashboard.views.controls import control_names, controls
+from dashboard.views.notice import Notice
 
 from .helpers import (
     csv_texts,
@@ -19,6 +22,7 @@ from .helpers import (
     number_names,
     out_of_range,
     preset_changes,
+    served_page,
     set_device,
     shown,
     summary_text,
@@ -131,8 +135,6 @@ def test_a_field_above_ten_mv_per_cm_warns_of_breakdown(session, notice, view):
 
 
 def test_the_discharge_plays_from_one_second_to_ten_years(view, root):
-    from dashboard.state.band import MOVING_AGES_S
-
     distances, voltages = [], []
     for _ in MOVING_AGES_S:  # what the periodic callback does, frame by frame
         view.advance()
@@ -149,6 +151,27 @@ def test_the_discharge_plays_from_one_second_to_ten_years(view, root):
     view.advance()  # past 10 years: the motion ends on the chosen age "10 years", the same band
     assert (view.state.moving_age_s, view.state.age) == (None, "10 years")
     assert shown(view, root)[1] == plotted_at_end
+
+
+def test_a_closed_page_stops_its_discharge():
+    # Served (sessions kept a minute after their page closes, as the app's server does); the page's
+    # session plays from the start.
+    views = []
+
+    def playing_app():
+        views.append(BandView(SessionState().band, Notice()))
+        views[-1].play.clicks += 1
+        return views[-1]
+
+    with served_page(playing_app) as close:
+        (view,) = views
+        wait_until(lambda: view.state.moving_age_s is not None, timeout=20_000)  # it moves
+        close()
+        wait_until(lambda: view._frames is None, timeout=20_000)
+        age = view.state.moving_age_s
+        assert age is not None  # stopped, not played to the end (which leaves no age in motion)
+        assert age < MOVING_AGES_S[-1]
+        assert "Play the discharge" in view.play.label  # as paused, should the page come back
 
 
 def test_choosing_an_age_ends_the_motion(view):

@@ -3,12 +3,9 @@ rejected values, CSV; the plots fed only new points; the work stopped by a pause
 (served by Panel in this process). Runs are kept to a few hundred steps (~0.2 s per 50)."""
 
 import re
-import socket
-from concurrent.futures import ThreadPoolExecutor
 
 import panel as pn
 import pytest
-from bokeh.client import pull_session
 from bokeh.document.events import ColumnDataChangedEvent, ColumnsStreamedEvent, ModelChangedEvent
 from test_state_learning import ManualExecutor  # tests/ is on the path, as for tests/ui's helpers
 
@@ -16,7 +13,7 @@ from dashboard.state import runs
 from dashboard.state.learning import LearningState
 from dashboard.state.presets import PRESETS
 from dashboard.state.session import SessionState
-from dashboard.testing import free_port, wait_until
+from dashboard.testing import wait_until
 from dashboard.views.controls import control_names
 from dashboard.views.learning import LearningView
 from dashboard.views.notice import Notice
@@ -29,6 +26,7 @@ from .helpers import (
     out_of_range,
     preset_changes,
     rows,
+    served_page,
     set_device,
     shown,
     summary_text,
@@ -221,8 +219,9 @@ def test_pause_stops_the_work_asked_for(view, root, ticks, monkeypatch):
 
 
 def test_a_closed_page_stops_its_training():
-    # Served by Panel in this process with the server's worker pool; the page is a Bokeh client, and
-    # its session plays from the start (Panel starts callbacks of a loaded session only for a browser).
+    # Served by Panel in this process with the server's worker pool, keeping a closed page's session as
+    # the app's server does (a minute); the page is a Bokeh client, and its session plays from the start
+    # (Panel starts callbacks of a loaded session only for a browser).
     runs.forget()  # nothing computed in this process: the steps shown come from the worker
     views = []
 
@@ -231,28 +230,19 @@ def test_a_closed_page_stops_its_training():
         views[-1].play.value = True
         return views[-1]
 
-    port = free_port()
-    server = pn.serve({"learning": playing_app}, port=port, threaded=True, show=False, start=True,
-                      verbose=False, check_unused_sessions_milliseconds=100,
-                      unused_session_lifetime_milliseconds=100)
-    # The client runs its own event loop: in a thread of its own, free of any loop another test left
-    # running in this one.
-    browser = ThreadPoolExecutor(max_workers=1)
-    try:
-        wait_until(lambda: socket.socket().connect_ex(("localhost", port)) == 0, timeout=20_000)
-        client = browser.submit(pull_session, url=f"http://localhost:{port}/learning").result()
+    with served_page(playing_app) as close:
         (view,) = views
         assert view.state.executor is runs.process_pool()
         wait_until(lambda: view.state.steps_done >= 200, timeout=60_000)  # computed by the worker
         driver, recording = view._driver, view.state.run.recording
         assert driver.running
-        browser.submit(client.close).result()
+        close()
+        # Well before the session is dropped: the closed connection stops it.
         wait_until(lambda: not driver.running and view._driver is None, timeout=20_000)
+        assert not view.play.value  # paused, should the page come back
+        assert view.play.label == "Play"
         assert list(recording._waiting) == []  # nobody waits: nothing more is asked for
         assert recording.steps < view.state.n_steps  # not computed to the end behind the closed page
-    finally:
-        browser.shutdown()
-        server.stop()
 
 
 @pytest.mark.parametrize("preset", list(PRESETS))
