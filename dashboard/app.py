@@ -24,6 +24,7 @@ from dashboard.views.current import CurrentView
 from dashboard.views.energy import EnergyView
 from dashboard.views.exercises import ExercisesView
 from dashboard.views.learning import LearningView
+from dashboard.views.leaving import release_when_left
 from dashboard.views.memory import MemoryView
 from dashboard.views.notice import Notice
 from dashboard.views.page import Page, page_mode
@@ -101,6 +102,7 @@ def create_app():
     """A new page with its own state: sidebar (presets, notice, shared operating point) and view tabs."""
     session = SessionState()
     notice = Notice()
+    release_when_left()
     builders = {
         "band": lambda: BandView(session.band, notice, display=session),
         "current": lambda: CurrentView(session.current, notice, display=session),

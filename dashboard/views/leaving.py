@@ -1,5 +1,5 @@
-"""What a view does when its page goes away: the browser's connection closes (a closed tab, a lost
-network) or the server drops the session."""
+"""When a page goes away (its browser's connection closes: a closed tab, a lost network): what its
+views stop, and how soon the server drops its session."""
 
 import panel as pn
 from bokeh.events import ConnectionLost
@@ -21,3 +21,26 @@ def on_leave(callback):
     # the session's next tick, where changes to the page are allowed.
     doc.on_event(ConnectionLost, lambda _: doc.add_next_tick_callback(callback))
     doc.on_session_destroyed(lambda _: callback())
+
+
+def release_when_left():
+    """Have the server drop the current page's session at its next check for unused sessions
+    (``dashboard.serving.CHECK_SESSIONS_MS``) after the page's connection closes, rather than after
+    ``UNUSED_SESSION_MS``; a no-op outside a served session.
+
+    That minute is for a page whose websocket has not come yet (a whole class opening at once); a page
+    that has been and gone only holds memory meanwhile: ~20 closed pages per worker at a page every
+    1.7 s (benchmarks/load.py --soak), the heap's high-water mark. A page that comes back later opens
+    a new session from its URL, as after a worker restart.
+    """
+    doc = pn.state.curdoc
+    if doc is None or doc.session_context is None:
+        return
+    def expire(_):
+        # Bokeh's session context holds its server session privately (``_session``, Bokeh 3.9); its
+        # ``request_expiration`` has the next check drop it once no connection is left.
+        session = getattr(doc.session_context, "_session", None)
+        if session is not None:
+            session.request_expiration()
+
+    doc.on_event(ConnectionLost, expire)

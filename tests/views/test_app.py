@@ -9,6 +9,7 @@ import dashboard.app as app
 from dashboard.state.device import OperatingPoint
 from dashboard.state.presets import PRESETS
 from dashboard.state.session import PARTS, VIEWS, SessionState
+from dashboard.testing import wait_until
 from dashboard.views.band import BandView
 from dashboard.views.controls import control_names
 from dashboard.views.notice import Notice
@@ -23,6 +24,7 @@ from .helpers import (
     plotted,
     preset_changes,
     render,
+    served_page,
     summary_pane,
     widget_for,
 )
@@ -225,3 +227,23 @@ def test_a_page_is_added_to_its_document_with_one_reindex(monkeypatch):
     assert len(doc.roots) > 3
     assert len(reindexed) == 1
     assert len(doc.models) > 100  # and the index holds the page's models
+
+
+def test_a_closed_page_session_is_dropped_at_the_next_check_not_after_the_minute():
+    # Served with the app's session settings: unused sessions are checked every CHECK_SESSIONS_MS and a
+    # page's waits UNUSED_SESSION_MS for its websocket; once its page has been and gone, the next check.
+    import time
+
+    from dashboard.serving import CHECK_SESSIONS_MS, UNUSED_SESSION_MS
+
+    destroyed = []
+
+    def page():
+        pn.state.on_session_destroyed(lambda _: destroyed.append(time.perf_counter()))
+        return app.create_app()
+
+    with served_page(page) as close:
+        close()
+        closed = time.perf_counter()
+        wait_until(lambda: bool(destroyed), timeout=UNUSED_SESSION_MS / 2)
+    assert destroyed[0] - closed < 2.5 * CHECK_SESSIONS_MS / 1000  # a check or two, not the minute
