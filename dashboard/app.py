@@ -46,12 +46,19 @@ def stylesheet():
     return asset_text("style.css")
 
 
+#: How long the page's URL waits for the state to settle before it is rewritten [ms]: a dragged slider
+#: or a playing discharge leaves one entry in the browser's history, not one per value, and a rewrite
+#: (the browser's ``history.pushState``) is not part of the redraw a change asks for.
+URL_SETTLE_MS = 300
+
+
 def sync_url(session, notice, tour, live):
     """Apply the page URL's query to ``session``, then to ``tour`` and ``live`` (notice for each bad
     value; a step's settings win over the session's keys), then keep the URL in step.
 
     Syncing starts once the page has loaded, with the URL rewritten to the valid state: bad values
-    leave it, a copied link reproduces what is shown, and tests can wait for the rewrite.
+    leave it, a copied link reproduces what is shown, and tests can wait for the rewrite. After that,
+    the URL is rewritten :data:`URL_SETTLE_MS` after the last change of a parameter it holds.
     """
     location = pn.state.location
     if location is None:
@@ -61,16 +68,37 @@ def sync_url(session, notice, tour, live):
     notice.show(*session.apply_query({k: v for k, v in query.items() if k not in own}),
                 *tour.apply_query(query), *live.apply_query(query))
 
+    def write():
+        location.search = "?" + urlencode({**session.query(), **tour.query(), **live.query()})
+
     def start_sync():
-        # Each sync() rewrites the URL: held, the browser gets one rewrite instead of eight.
-        with pn.io.hold():
-            location.search = "?" + urlencode({**session.query(), **tour.query(), **live.query()})
-            for part in (*PARTS, "session"):
-                mapping = {name: key for key, (p, name) in URL_KEYS.items() if p == part}
-                location.sync(session.part(part), mapping)
-            location.sync(tour, {name: key for key, (_, name) in TOUR_KEYS.items()})
+        write()
+        later = settled(write, URL_SETTLE_MS)
+        for part in (*PARTS, "session"):
+            session.part(part).param.watch(later, [name for p, name in URL_KEYS.values() if p == part])
+        tour.param.watch(later, [name for _, name in TOUR_KEYS.values()])
 
     pn.state.onload(start_sync)
+
+
+def settled(action, wait_ms):
+    """A callback (taking any arguments) that runs ``action()`` once ``wait_ms`` have passed without
+    another call, in the current page's session; at once outside a served session (tests)."""
+    doc = pn.state.curdoc
+    if doc is None or doc.session_context is None:
+        return lambda *_: action()
+    pending = []
+
+    def run():
+        pending.clear()
+        action()
+
+    def call(*_):
+        if pending:
+            doc.remove_timeout_callback(pending.pop())
+        pending.append(doc.add_timeout_callback(run, wait_ms))
+
+    return call
 
 
 def preset_controls(session, notice):

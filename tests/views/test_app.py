@@ -247,3 +247,30 @@ def test_a_closed_page_session_is_dropped_at_the_next_check_not_after_the_minute
         closed = time.perf_counter()
         wait_until(lambda: bool(destroyed), timeout=UNUSED_SESSION_MS / 2)
     assert destroyed[0] - closed < 2.5 * CHECK_SESSIONS_MS / 1000  # a check or two, not the minute
+
+
+def test_a_burst_of_changes_rewrites_the_url_once_after_it_settles():
+    # Served (the page's own timers): five changes in a row, one rewrite, URL_SETTLE_MS after the last.
+    import time
+
+    rewrites, pages = [], []
+
+    def page():
+        later = app.settled(lambda: rewrites.append(time.perf_counter()), app.URL_SETTLE_MS)
+        pages.append((pn.state.curdoc, later))
+        return pn.pane.Markdown("a page")
+
+    with served_page(page):
+        (doc, later), last = pages[0], []
+
+        def burst():
+            for _ in range(5):
+                later("an event")
+                time.sleep(0.02)
+            last.append(time.perf_counter())
+
+        doc.add_next_tick_callback(burst)
+        wait_until(lambda: bool(rewrites), timeout=10_000)
+        time.sleep(2 * app.URL_SETTLE_MS / 1000)  # room for a second rewrite, were there one
+    assert len(rewrites) == 1
+    assert rewrites[0] - last[0] >= 0.9 * app.URL_SETTLE_MS / 1000  # (timers may fire a little early)

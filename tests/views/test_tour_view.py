@@ -189,7 +189,7 @@ def test_a_link_with_a_step_opens_it_with_its_settings_and_the_url_follows(serve
     assert url_step(location) == STEP_KEYS[3]
     assert location.query_params["view"] == STEPS[3].view
     page.act("exit")
-    assert url_step(location) == ""  # closed
+    assert url_step(location) is None  # closed: the URL names no step
 
 
 @pytest.mark.parametrize("value", ["99", "nope", "0"])
@@ -199,4 +199,4 @@ def test_a_link_with_a_bad_step_shows_the_notice_and_the_tour_stays_closed(serve
     assert page.notice.visible
     assert page.notice.object.startswith(f"URL parameter step: Tour step '{value}' does not exist")
     assert page.session.device.oxide_voltage == 11.0  # the session's keys still apply
-    assert url_step(location) == ""  # closed
+    assert url_step(location) is None  # closed: the URL names no step
