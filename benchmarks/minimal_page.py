@@ -32,12 +32,15 @@ def minimal_app(state=None):
 
 def serve_side_by_side(port):
     """Serve the app at ``/app`` and the minimal page at ``/minimal`` from this process, with the
-    app server's collector settings, until interrupted. Closed sessions are culled 5-10 s after (the
-    served app waits UNUSED_SESSION_MS for a late websocket): a page's cleanup falls inside the run."""
+    app server's collector and serializer settings (both pages get them), until interrupted. Closed
+    sessions are culled 5-10 s after (the served app waits UNUSED_SESSION_MS for a late websocket): a
+    page's cleanup falls inside the run."""
     from dashboard.app import create_app
+    from dashboard.serializing import serialize_set_properties_only
     from dashboard.server import collect_garbage_for_pages
 
     collect_garbage_for_pages()  # as the app's server does
+    serialize_set_properties_only()
     pn.serve({"app": create_app, "minimal": minimal_app}, port=port, address="127.0.0.1", show=False,
              check_unused_sessions_milliseconds=5000, unused_session_lifetime_milliseconds=5000)
 

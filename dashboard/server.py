@@ -20,6 +20,7 @@ from dashboard import edge
 from dashboard.app import create_app
 from dashboard.auth import BOKEH_SESSIONS, LOGIN_COOKIES, signing_key
 from dashboard.login import LOGIN_PATH, UsersFileAuth
+from dashboard.serializing import serialize_set_properties_only
 from dashboard.serving import CHECK_SESSIONS_MS, LIVENESS_PATH, LOG_FORMAT, TITLE, UNUSED_SESSION_MS
 
 log = logging.getLogger(__name__)
@@ -106,6 +107,7 @@ def serve(port, secret, address="localhost", origins=(), prefix="", users_file=N
     log.info("serving %s at http://%s:%d%s/%s", TITLE, address, port, prefix,
              " (login required)" if users_file else "")
     collect_garbage_for_pages()
+    serialize_set_properties_only()
     PeriodicCallback(return_freed_memory, TRIM_EVERY_MS).start()
     server.start()
     server.io_loop.start()
