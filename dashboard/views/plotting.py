@@ -17,6 +17,7 @@ import param
 from bokeh.core.properties import value
 from bokeh.core.property.vectorization import Field
 from bokeh.models import (
+    AllIndices,
     CDSView,
     ColumnDataSource,
     CustomJS,
@@ -32,6 +33,7 @@ from bokeh.models import (
     Scatter,
     Segment,
     Text,
+    UnionRenderers,
     VSpan,
     VStrip,
 )
@@ -135,15 +137,16 @@ class Plot:
             output_backend="canvas")
         self.figure.toolbar.logo = None
         self.layers = layers
+        self._policy, self._everything = UnionRenderers(), AllIndices()
         self.sources, renderers = {}, {}
         for key, layer in layers.items():
-            self.sources[key] = ColumnDataSource({name: [] for name in COLUMNS[layer.glyph]})
+            self.sources[key] = self._source({name: [] for name in COLUMNS[layer.glyph]})
             # The glyph model alone: bokeh.plotting's glyph methods also make a selection, a
             # non-selection and a muted copy of each (half of a plot's build time); no tool here
             # selects or mutes.
             fields = {name: name for name in COLUMNS[layer.glyph]}
             glyph = GLYPHS[layer.glyph](**fields, **layer.style)
-            renderers[key] = self.figure.add_glyph(self.sources[key], glyph, name=key)
+            renderers[key] = self.figure.add_glyph(self.sources[key], glyph, name=key, view=self._view())
         self._entries = {key: LegendItem(label=layers[key].label, renderers=[sample], visible=False)
                          for key, sample in self._samples(renderers).items()}
         fitted = [renderers[k] for k, layer in layers.items() if layer.glyph in FITTED]
@@ -168,6 +171,17 @@ class Plot:
         self._in_plot = {(r.glyph, "text_font_size") for r in renderers.values()} | {
             (axis, "axis_label_text_font_size") for axis in (*self.figure.xaxis, *self.figure.yaxis)}
 
+    def _source(self, data):
+        """A data source for ``data`` sharing the plot's selection policy: Bokeh makes one model per
+        source by default; it holds no state, so one serves them all (fewer models for each page to
+        build, index and send)."""
+        return ColumnDataSource(data, selection_policy=self._policy)
+
+    def _view(self):
+        """A renderer's view of all of its source's rows, sharing the plot's filter as
+        :meth:`_source` shares the policy (a view itself keeps the indices of its renderer's source)."""
+        return CDSView(filter=self._everything)
+
     def _samples(self, renderers):
         """Key of each labelled layer -> the renderer its legend entry draws its sample from.
 
@@ -183,7 +197,7 @@ class Plot:
         plain = [key for key, r in labelled.items()
                  if not _styled_by_data(r.glyph, COLUMNS[self.layers[key].glyph])]
         columns = {name for key in plain for name in COLUMNS[self.layers[key].glyph]}
-        nowhere, view = ColumnDataSource({c: [""] if c == "text" else [math.nan] for c in columns}), CDSView()
+        nowhere, view = self._source({c: [""] if c == "text" else [math.nan] for c in columns}), self._view()
         samples = {key: GlyphRenderer(data_source=nowhere, view=view, glyph=labelled[key].glyph, name=key,
                                       tags=[SAMPLE]) for key in plain}
         self.figure.renderers += list(samples.values())

@@ -4,7 +4,7 @@ their data, and the projector's scaling of type, lines and height, undone exactl
 import math
 
 import pytest
-from bokeh.models import ColumnDataSource
+from bokeh.models import ColumnDataSource, GlyphRenderer
 
 from dashboard.views.plotting import INK, PROJECTOR_SCALE, SAMPLE, Layer, Plot, line, markers
 
@@ -43,6 +43,19 @@ def test_legend_samples_refer_to_no_data_a_redraw_changes(plot):
         assert (sample.name, sample.tags) == (key, [SAMPLE])
         assert all(math.isnan(x) for x in sample.data_source.data["x"])  # nothing drawn in the plot
         assert sample.glyph is plot.renderers[key].glyph  # drawn alike, scaled alike
+
+
+def test_sources_share_one_selection_policy_and_views_one_filter(plot):
+    # Stateless models Bokeh would make once per source and per view (Plot._source, Plot._view).
+    renderers = plot.figure.select({"type": GlyphRenderer})
+    sources = {id(r.data_source): r.data_source for r in renderers}.values()
+    assert len(sources) == len(LAYERS) + 1  # the layers' and the samples' own
+    assert len({id(source.selection_policy) for source in sources}) == 1
+    assert len({id(r.view.filter) for r in renderers}) == 1
+    # A view keeps its source's indices: one per source.
+    assert len({id(r.view) for r in renderers}) == len(sources)
+    assert all(len({id(r.data_source) for r in renderers if r.view is view}) == 1
+               for view in (r.view for r in renderers))
 
 
 def test_a_sample_styled_by_data_is_its_layer():
