@@ -24,7 +24,7 @@ from dashboard.views.current import CurrentView
 from dashboard.views.energy import EnergyView
 from dashboard.views.exercises import ExercisesView
 from dashboard.views.learning import LearningView
-from dashboard.views.leaving import release_when_left
+from dashboard.views.leaving import release_when_left, served_doc
 from dashboard.views.memory import MemoryView
 from dashboard.views.notice import Notice
 from dashboard.views.page import Page, page_mode
@@ -84,8 +84,8 @@ def sync_url(session, notice, tour, live):
 def settled(action, wait_ms):
     """A callback (taking any arguments) that runs ``action()`` once ``wait_ms`` have passed without
     another call, in the current page's session; at once outside a served session (tests)."""
-    doc = pn.state.curdoc
-    if doc is None or doc.session_context is None:
+    doc = served_doc()
+    if doc is None:
         return lambda *_: action()
     pending = []
 

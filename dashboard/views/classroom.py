@@ -35,6 +35,7 @@ from dashboard.classroom.store import REVEALED
 from dashboard.live_store import live_store
 from dashboard.pages import asset_text
 from dashboard.state.classroom import AUDIENCE, NONE, PRESENTER, QUESTIONS, STUDENT, URL_KEYS
+from dashboard.views.leaving import served_doc
 from dashboard.views.plotting import batched
 
 #: How often a server process reads the version of each class its pages are in [ms]: a vote reaches
@@ -173,8 +174,7 @@ class ClassroomView(pn.viewable.Viewer):
         # where a phone shows it first, and in the page's notice.
         self._message, self._said = live.refused or "", 0
         self._location = pn.state.location
-        doc = pn.state.curdoc
-        self._doc = doc if doc is not None and doc.session_context else None  # served: in a session
+        self._doc = served_doc()  # served: in a session
         if self._doc is not None:
             pn.state.on_session_destroyed(lambda _: self._watch.remove(self))
         self._panel = ClassPanel(sizing_mode="stretch_width", margin=0)

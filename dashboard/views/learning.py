@@ -21,7 +21,7 @@ from dashboard.state.learning import LABELS, TRACED_WEIGHTS
 from dashboard.state.text import number
 from dashboard.views.download import to_csv
 from dashboard.views.layout import StateView, side_by_side
-from dashboard.views.leaving import on_leave
+from dashboard.views.leaving import on_leave, served_doc
 from dashboard.views.plotting import INK, Plot, batched, line
 
 #: Period of the callback that shows the next chunk while playing, or waits for one to be computed [ms].
@@ -62,8 +62,7 @@ class LearningView(StateView):
 
     def __init__(self, state, notice, **params):
         super().__init__(state, notice, **params)
-        doc = pn.state.curdoc
-        if doc is not None and doc.session_context is not None:  # served: train off the event loop
+        if served_doc() is not None:  # served: train off the event loop
             state.executor = runs.process_pool()
         self._driver = None  # the periodic callback, while playing, stepping or waiting for the rates
         self._stepping = False  # a Step whose steps are being computed

@@ -1,8 +1,15 @@
-"""When a page goes away (its browser's connection closes: a closed tab, a lost network): what its
-views stop, and how soon the server drops its session."""
+"""A page's session: whether the page is served, and when it goes away (its browser's connection
+closes: a closed tab, a lost network) what its views stop and how soon the server drops it."""
 
 import panel as pn
 from bokeh.events import ConnectionLost
+
+
+def served_doc():
+    """The current page's Bokeh document when it is served (in a session), else None (tests and
+    notebooks, where there is no browser connection and no server loop)."""
+    doc = pn.state.curdoc
+    return doc if doc is not None and doc.session_context is not None else None
 
 
 def on_leave(callback):
@@ -14,8 +21,8 @@ def on_leave(callback):
     session, as its own callbacks do), and again when the session is destroyed: it must be safe to
     call twice. A page that reconnects finds its work paused.
     """
-    doc = pn.state.curdoc
-    if doc is None or doc.session_context is None:
+    doc = served_doc()
+    if doc is None:
         return
     # Bokeh tells the document of a closed connection outside its lock: the callback goes through
     # the session's next tick, where changes to the page are allowed.
@@ -33,14 +40,14 @@ def release_when_left():
     1.7 s (benchmarks/load.py --soak), the heap's high-water mark. A page that comes back later opens
     a new session from its URL, as after a worker restart.
     """
-    doc = pn.state.curdoc
-    if doc is None or doc.session_context is None:
-        return
-    def expire(_):
+    doc = served_doc()
+
+    def expire():
         # Bokeh's session context holds its server session privately (``_session``, Bokeh 3.9); its
-        # ``request_expiration`` has the next check drop it once no connection is left.
+        # ``request_expiration`` has the next check drop it once no connection is left (a flag: asking
+        # again as the session is destroyed does nothing).
         session = getattr(doc.session_context, "_session", None)
         if session is not None:
             session.request_expiration()
 
-    doc.on_event(ConnectionLost, expire)
+    on_leave(expire)

@@ -20,6 +20,7 @@ from panel.custom import Child, JSComponent
 from dashboard.pages import asset_text
 from dashboard.state.tour import STEPS
 from dashboard.views.controls import ControlPanel
+from dashboard.views.leaving import served_doc
 from dashboard.views.plotting import batched
 
 #: Label of the header's button.
@@ -117,9 +118,8 @@ class TourView(pn.viewable.Viewer):
         frame at a time, then reveal; False (nothing started) where there is nothing to move: the
         reveal refused (not committed), already shown, a menu or checkbox, or no server."""
         step, tour = self.tour.current, self.tour
-        doc = pn.state.curdoc
-        if step is None or step.question is None or not tour.committed or tour.revealed or (
-                doc is None or doc.session_context is None):
+        if (step is None or step.question is None or not tour.committed or tour.revealed
+                or served_doc() is None):
             return False
         part, name, target = step.question.changed()
         obj, kind = tour.session.part(part), tour.session.part(part).param[name]
