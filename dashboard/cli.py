@@ -14,7 +14,7 @@ import re
 import socket
 import sys
 
-from dashboard import auth
+from dashboard import allocator, auth
 
 PROG = "fndam-explorer"
 #: One path segment of --prefix: letters, digits and the URL-safe marks ``. _ ~ -``.
@@ -71,6 +71,11 @@ def _workers(text):
                                                             "more workers than CPU cores add no speed)")
 
 
+def _worker_timeout(text):
+    """``--worker-timeout``: whole seconds, 5 to 3600."""
+    return _whole_number(text, "worker timeout", 5, 3600, " seconds")
+
+
 def _prefix(text):
     """A URL path prefix such as '/fndam' or '/lab/fndam' ('' or '/' for none), without its last '/'."""
     path = text.strip("/")
@@ -115,6 +120,9 @@ def build_parser():
     serve.add_argument("--workers", type=_workers, metavar="N",
                        help="run N app server processes behind nginx, which keeps each browser on one "
                             "(default: one process, no proxy)")
+    serve.add_argument("--worker-timeout", type=_worker_timeout, metavar="S",
+                       help="with --workers: a worker that has not answered its liveness check for S "
+                            "seconds is taken as hung, killed and restarted (default 60)")
     serve.add_argument("--prefix", type=_prefix, default="", metavar="/PATH",
                        help="serve under this URL path, e.g. /fndam (the page, its files, /healthz and "
                             "/login all below it; default: at the root)")
@@ -203,6 +211,8 @@ def main(argv=None):
     if args.command == "adduser":
         adduser(args.file, args.user, args.password_stdin)
         return
+    if args.worker_timeout and not args.workers:
+        build_parser().error("--worker-timeout needs --workers (one process is not supervised)")
     secret = _secret(args)
     _check_port_free(args.address, args.port)
     if args.store:  # the app reads it there; each worker gets it as its own --store
@@ -213,6 +223,7 @@ def main(argv=None):
         from dashboard.workers import serve_workers
 
         sys.exit(serve_workers(args, secret))
+    allocator.run_with_jemalloc()
     from dashboard.server import serve  # imported late: Panel is slow to import and --help should not wait
 
     serve(port=args.port, secret=secret, address=args.address, origins=args.allow_websocket_origin,

@@ -16,7 +16,7 @@ from tornado.iostream import StreamClosedError
 from tornado.web import RequestHandler
 from tornado.websocket import WebSocketClosedError
 
-from dashboard import edge
+from dashboard import allocator, edge
 from dashboard.app import create_app
 from dashboard.auth import BOKEH_SESSIONS, LOGIN_COOKIES, signing_key
 from dashboard.login import LOGIN_PATH, UsersFileAuth
@@ -106,6 +106,8 @@ def serve(port, secret, address="localhost", origins=(), prefix="", users_file=N
                absent_paths=[prefix + "/autoload.js"] if users_file else ())
     log.info("serving %s at http://%s:%d%s/%s", TITLE, address, port, prefix,
              " (login required)" if users_file else "")
+    if allocator.missing():
+        log.warning(allocator.MISSING)
     collect_garbage_for_pages()
     serialize_set_properties_only()
     PeriodicCallback(return_freed_memory, TRIM_EVERY_MS).start()
@@ -141,8 +143,9 @@ def return_freed_memory():
     A page's objects live in small blocks spread over the heap; when its session is culled they are
     freed, but the C allocator keeps the pages for reuse, so a worker's resident memory stays near its
     highest level of open pages. Trimming returns whole free pages (~0.2 ms; live objects untouched).
-    Measured with benchmarks/load.py --soak 1000: a worker's peak of 245 MB came back to 229 MB; the
-    level both workers settle at after ~250 cycles (+20 % over the first 50) is unchanged by it.
+    It matters for a server without jemalloc (``dashboard.allocator``, which returns free pages
+    itself): there, measured with benchmarks/load.py --soak 1000, a worker's peak of 245 MB came back
+    to 229 MB.
     """
     if _MALLOC_TRIM is not None:
         _MALLOC_TRIM(0)
@@ -151,9 +154,12 @@ def return_freed_memory():
 def log_request(handler):
     """Access log line of a finished request (tornado's, with overlong addresses cut short).
 
-    Status 500 and above log as ERROR, 400 and above as WARNING, the rest as INFO.
+    Status 500 and above log as ERROR, 400 and above as WARNING, the rest as INFO; a liveness
+    answer of 200 is not logged.
     """
     status = handler.get_status()
+    if status == 200 and isinstance(handler, Liveness):
+        return  # probes ask every few seconds (the supervisor, Kubernetes): only a failure is news
     level = logging.INFO if status < 400 else logging.WARNING if status < 500 else logging.ERROR
     uri = handler.request.uri
     if len(uri) > MAX_LOGGED_URI:

@@ -68,6 +68,12 @@ def rss_mb(pid):
     return float("nan")
 
 
+def uses_jemalloc(pid):
+    """True when process ``pid`` has jemalloc loaded and serving Python objects (dashboard.allocator)."""
+    environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    return b"PYTHONMALLOC=malloc" in environ and "libjemalloc" in Path(f"/proc/{pid}/maps").read_text()
+
+
 def descendants(pid):
     """Pids of every running (not zombie) process below ``pid``, read from /proc."""
     parents = {}

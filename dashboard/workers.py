@@ -22,8 +22,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
-from dashboard import auth, proxy
+from dashboard import allocator, auth, proxy
 from dashboard.serving import LIVENESS_PATH, LOG_FORMAT
 
 log = logging.getLogger(__name__)
@@ -38,9 +39,11 @@ READY_TIMEOUT_S = 120  # N workers import Panel at once at startup: ~1.5 s each 
 STOP_TIMEOUT_S = 10    # SIGTERM, then SIGKILL after this long
 QUICK_EXIT_S = 30      # a child that exits sooner than this after starting waits longer before each retry
 MAX_RETRY_DELAY_S = 30
+WORKER_TIMEOUT_S = 60  # a worker whose liveness URL has not answered for this long is hung (--worker-timeout)
+LIVENESS_EVERY_S = 2   # how often the supervisor asks each ready worker's liveness URL
 
 #: The serve options the supervisor sets for each worker itself instead of passing them on.
-OWN_OPTIONS = {"command", "workers", "port", "address", "allow_websocket_origin"}
+OWN_OPTIONS = {"command", "workers", "worker_timeout", "port", "address", "allow_websocket_origin"}
 
 
 class Child:
@@ -65,18 +68,23 @@ class Child:
         self.ready = False
         self.retry_delay = 0.0    # seconds to wait before the next restart (grows while it keeps failing)
         self.restart_at = None    # time.monotonic() when an exited child is started again
+        self.answered = 0.0       # time.monotonic() of its last answer at the ready URL
+        self.asked = 0.0          # time.monotonic() of the last liveness question
+        self.question = None      # the liveness question in flight (a Future of answers()), if any
 
     def start(self):
         """Start the process (in its own process group, stopped by the kernel if we die)."""
         self.process = subprocess.Popen(self.command, env=self.env, process_group=0,
                                         preexec_fn=_stop_with_parent(os.getpid()))
         self.started, self.ready, self.restart_at = time.monotonic(), False, None
+        self.answered, self.question = self.started, None
         log.info("%s started, pid %d", self.name, self.process.pid)
 
     def check_ready(self):
         """True once the child answers 200 at its ready URL (remembered once seen)."""
         if not self.ready and self.process.poll() is None:
             self.ready = answers(self.ready_url)
+            self.answered = time.monotonic()
         return self.ready
 
     def running(self):
@@ -181,7 +189,7 @@ def worker_environment(cdn_root, secret):
     environment, so all sign sessions and logins alike (a page from one worker opens its websocket on
     any other, a login holds on all) and N workers never race to create its file.
     """
-    env = dict(os.environ)
+    env = allocator.jemalloc_environment(os.environ)
     env[proxy.CDN_ENV] = cdn_root
     env[auth.SECRET_ENV] = secret
     return env
@@ -255,6 +263,31 @@ def supervise(children):
             child.start()
 
 
+def watch_liveness(workers, timeout, pool):
+    """Ask each ready worker's ready URL every LIVENESS_EVERY_S; kill one silent for ``timeout`` s.
+
+    A worker whose event loop is stuck (a deadlock, an endless loop in a callback) still runs, so
+    :func:`supervise` alone would never replace it. The questions go to ``pool`` (a thread pool) so
+    that a worker that does not answer never holds up the supervisor; the killed worker is then
+    restarted by :func:`supervise` like one that died.
+    """
+    now = time.monotonic()
+    for child in workers:
+        if not (child.ready and child.running()):
+            continue
+        if child.question is not None and child.question.done():
+            if child.question.result():
+                child.answered = now
+            child.question = None
+        if child.question is None and now - child.asked >= LIVENESS_EVERY_S:
+            child.question, child.asked = pool.submit(answers, child.ready_url, timeout), now
+        if now - child.answered > timeout:
+            log.warning("%s (pid %d) has not answered for %.0f s; killing it", child.name,
+                        child.process.pid, now - child.answered)
+            child.process.kill()
+            child.process.wait()
+
+
 def _count(workers):
     """'1 worker', '2 workers', ... for log lines."""
     return f"{len(workers)} worker{'s' if len(workers) != 1 else ''}"
@@ -277,6 +310,8 @@ def serve_workers(args, secret):
     workers, nginx = build_children(args, run_dir, secret)
     log.info("nginx configuration: %s", run_dir / "nginx.conf")
     children = [*workers, nginx]
+    timeout = args.worker_timeout or WORKER_TIMEOUT_S
+    pool = ThreadPoolExecutor(max_workers=len(workers), thread_name_prefix="liveness")
     try:
         for worker in workers:
             worker.start()
@@ -292,10 +327,12 @@ def serve_workers(args, secret):
                      args.address, args.port, args.prefix, _count(workers))
         while not stop:
             supervise(children)
+            watch_liveness(workers, timeout, pool)
             time.sleep(POLL_S)
         log.info("%s: stopping nginx and %s", stop.signal, _count(workers))
         return 0
     finally:
+        pool.shutdown(wait=False, cancel_futures=True)
         stop_all([nginx])  # first: no request reaches a worker that is stopping
         stop_all(workers)
         shutil.rmtree(run_dir, ignore_errors=True)

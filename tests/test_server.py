@@ -78,12 +78,20 @@ def test_liveness_answers_ok_without_building_a_session(served):
 
 def test_every_log_line_carries_time_and_level(served):
     url, log_path, _ = served
-    fetch(url, "/healthz")
-    assert wait_for_log(log_path, lambda text: "GET /healthz" in text)
+    fetch(url, "/favicon.ico")
+    assert wait_for_log(log_path, lambda text: "GET /favicon.ico" in text)
     lines = log_path.read_text().splitlines()
     stamped = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR|CRITICAL) \S+: ")
     assert lines
     assert [line for line in lines if not stamped.match(line)] == []
+
+
+def test_answered_liveness_checks_are_not_logged_and_other_requests_are(served):
+    url, log_path, _ = served
+    assert fetch(url, "/healthz").status == 200
+    assert fetch(url, "/healthz-not").status == 404
+    assert wait_for_log(log_path, lambda text: "GET /healthz-not" in text)
+    assert "GET /healthz " not in log_path.read_text()
 
 
 def test_a_websocket_from_another_site_is_refused_with_a_warning(served):

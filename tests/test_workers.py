@@ -32,6 +32,7 @@ from dashboard.testing import (
     descendants,
     free_port,
     serve_app,
+    uses_jemalloc,
     wait_until,
 )
 from dashboard.workers import MAX_WORKERS
@@ -217,6 +218,29 @@ def test_a_killed_worker_is_routed_around_and_back_within_seconds(farm):
     wait_until(lambda: health_worker(farm.url, cookie)[0] == address, timeout=30_000, interval=500)
 
 
+def test_a_hung_worker_is_killed_and_restarted(tmp_path):
+    log_path = tmp_path / "serve.log"
+    args = ["--workers", "1", "--worker-timeout", "5"]
+    with open(log_path, "w") as log, serve_app(log=log, args=args) as (url, process):
+        one = Farm(url, process, log_path)
+        # Supervised from here: nginx's own readiness check went through this worker.
+        wait_until(lambda: "behind nginx" in log_path.read_text(errors="replace"), timeout=30_000)
+        (name, (address, pid)), = [(n, s) for n, s in one.started().items() if n.startswith("worker")]
+        os.kill(pid, signal.SIGSTOP)  # alive, but its event loop answers nothing
+        stopped = time.monotonic()
+
+        def replaced():
+            text = log_path.read_text(errors="replace")
+            assert f"{name} ({address}) (pid {pid}) has not answered for" in text
+            assert one.worker_at(address)[1] != pid, "not started again yet"
+            assert f"{name} ({address}) is back after" in text
+
+        wait_until(replaced, timeout=60_000, interval=200)
+        assert time.monotonic() - stopped > 5  # not before its timeout
+        assert not alive(pid)
+        assert fetch(url, "/").status == 200
+
+
 def worker_addresses(farm):
     """host:port of every worker, as the supervisor logged them."""
     return {address for name, (address, _) in farm.started().items() if name.startswith("worker")}
@@ -227,6 +251,12 @@ def page_token(url, cookie=None):
     page = fetch(url, headers={"Cookie": f"{ROUTE_COOKIE}={cookie}"} if cookie else {})
     assert page.status == 200, f"the page answered {page.status}"
     return worker_of(page.headers), TOKEN.search(page.text)[1]
+
+
+def test_every_worker_runs_with_jemalloc(farm):
+    workers = [pid for name, (_, pid) in farm.started().items() if name.startswith("worker")]
+    assert len(workers) == 2
+    assert all(uses_jemalloc(pid) for pid in workers)
 
 
 def test_workers_accept_each_others_session_tokens(farm):
