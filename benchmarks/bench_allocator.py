@@ -32,11 +32,9 @@ def build_pages(page):
     from panel.io.state import set_curdoc
 
     from dashboard.app import create_app
-    from dashboard.serializing import serialize_set_properties_only
-    from dashboard.server import collect_garbage_for_pages
+    from dashboard.server import tune_for_pages
 
-    collect_garbage_for_pages()
-    serialize_set_properties_only()
+    tune_for_pages()
     make = {"app": create_app, "minimal": minimal_app}[page]
     seconds = []
     for _ in range(PAGES):

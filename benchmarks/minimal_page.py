@@ -1,8 +1,9 @@
 """The floor every page benchmark compares against: a minimal Panel page served by the same Panel.
 
 A BootstrapTemplate (the issue's baseline) with one FloatInput in the sidebar and one 500-point HoloViews
-curve that redraws in place when the input changes.  Run as a script to serve it beside the app from one
-process: ``python benchmarks/minimal_page.py PORT`` serves ``/app`` and ``/minimal``.
+curve that redraws in place when the input changes.  Run as a script to serve it beside the app:
+``python benchmarks/minimal_page.py PORT [--plain]`` serves ``/app`` and ``/minimal`` with the app
+server's settings for pages (``--plain``: as Panel serves any page).
 """
 
 import sys
@@ -30,20 +31,19 @@ def minimal_app(state=None):
                                          main=[pn.pane.HoloViews(plot, sizing_mode="stretch_width")])
 
 
-def serve_side_by_side(port):
-    """Serve the app at ``/app`` and the minimal page at ``/minimal`` from this process, with the
-    app server's collector and serializer settings (both pages get them), until interrupted. Closed
-    sessions are culled 5-10 s after (the served app waits UNUSED_SESSION_MS for a late websocket): a
-    page's cleanup falls inside the run."""
+def serve_side_by_side(port, tuned=True):
+    """Serve the app at ``/app`` and the minimal page at ``/minimal`` from this process until
+    interrupted; ``tuned``: with the app server's settings for pages (dashboard.server.tune_for_pages),
+    else as Panel serves any page. Closed sessions are culled 5-10 s after (the served app waits
+    UNUSED_SESSION_MS for a late websocket): a page's cleanup falls inside the run."""
     from dashboard.app import create_app
-    from dashboard.serializing import serialize_set_properties_only
-    from dashboard.server import collect_garbage_for_pages
+    from dashboard.server import tune_for_pages
 
-    collect_garbage_for_pages()  # as the app's server does
-    serialize_set_properties_only()
+    if tuned:
+        tune_for_pages()
     pn.serve({"app": create_app, "minimal": minimal_app}, port=port, address="127.0.0.1", show=False,
              check_unused_sessions_milliseconds=5000, unused_session_lifetime_milliseconds=5000)
 
 
 if __name__ == "__main__":
-    serve_side_by_side(int(sys.argv[1]))
+    serve_side_by_side(int(sys.argv[1]), tuned="--plain" not in sys.argv[2:])

@@ -20,6 +20,7 @@ from dashboard import allocator, edge
 from dashboard.app import create_app
 from dashboard.auth import BOKEH_SESSIONS, LOGIN_COOKIES, signing_key
 from dashboard.login import LOGIN_PATH, UsersFileAuth
+from dashboard.model_defaults import look_up_defaults_once
 from dashboard.serializing import serialize_set_properties_only
 from dashboard.serving import CHECK_SESSIONS_MS, LIVENESS_PATH, LOG_FORMAT, TITLE, UNUSED_SESSION_MS
 
@@ -108,11 +109,20 @@ def serve(port, secret, address="localhost", origins=(), prefix="", users_file=N
              " (login required)" if users_file else "")
     if allocator.missing():
         log.warning(allocator.MISSING)
-    collect_garbage_for_pages()
-    serialize_set_properties_only()
+    tune_for_pages()
     PeriodicCallback(return_freed_memory, TRIM_EVERY_MS).start()
     server.start()
     server.io_loop.start()
+
+
+def tune_for_pages():
+    """This process's settings for building and sending pages: the collector
+    (:func:`collect_garbage_for_pages`), Bokeh's serializer
+    (:func:`dashboard.serializing.serialize_set_properties_only`) and its model defaults
+    (:func:`dashboard.model_defaults.look_up_defaults_once`)."""
+    collect_garbage_for_pages()
+    serialize_set_properties_only()
+    look_up_defaults_once()
 
 
 def collect_garbage_for_pages():
