@@ -10,8 +10,9 @@ resident memory +13 % after 300 pages and +22-26 % after 1,000, level from ~500.
 
 With ``PYTHONMALLOC=malloc`` every object comes from the C allocator instead, and jemalloc (Debian's
 ``libjemalloc2``, preloaded) hands back each free 4 KiB page within a second (``dirty_decay_ms``, its
-own background thread). Same soak: +1-2 % after 300 pages; in-process, building and encoding a page
-costs ~1-2 % more CPU than with pymalloc (glibc's malloc in its place: ~10 % more).
+own background thread). Same soak: +1-2 % after 300 pages, +2-4 % after 1,000 (level from ~200).
+Building and sending a page costs ~4-5 % more CPU than with pymalloc (benchmarks/bench_allocator.py;
+glibc's malloc in its place: ~10 % more, and it keeps freed pages until trimmed).
 
 The setting must be made before the interpreter starts, so it is passed in a process's environment:
 to each worker by ``dashboard.workers`` and, for a single-process server, by re-executing the command
@@ -21,15 +22,26 @@ once (:func:`run_with_jemalloc`). A ``PYTHONMALLOC`` already set is the user's c
 import ctypes.util
 import os
 import sys
+from pathlib import Path
 
-#: jemalloc's shared library as the dynamic linker finds it (e.g. ``libjemalloc.so.2``), or None.
-JEMALLOC = ctypes.util.find_library("jemalloc")
+
+def find_jemalloc():
+    """jemalloc's shared library: a conda environment's own (conda-forge ``jemalloc``, in
+    ``<prefix>/lib``), else the system's as the dynamic linker finds it (``libjemalloc.so.2``), else
+    None."""
+    own = Path(sys.prefix, "lib", "libjemalloc.so.2")
+    return str(own) if own.exists() else ctypes.util.find_library("jemalloc")
+
+
+#: jemalloc's shared library for LD_PRELOAD, or None (:func:`find_jemalloc`).
+JEMALLOC = find_jemalloc()
 #: jemalloc's options: a background thread returns free pages 1 s after they are freed, at once
 #: from the "muzzy" state (jemalloc 5 option names).
 MALLOC_CONF = "background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0"
 #: What to tell an administrator when jemalloc is missing.
-MISSING = ("libjemalloc2 is not installed (apt-get install libjemalloc2, or `make jemalloc`): the "
-           "server keeps Python's own allocator, and its memory grows ~20 % over its first ~500 pages")
+MISSING = ("jemalloc is not installed (apt-get install libjemalloc2, `make jemalloc`, or conda's "
+           "jemalloc): the server keeps Python's own allocator, and its memory grows ~20 % over its "
+           "first ~500 pages")
 
 
 def jemalloc_environment(env):

@@ -1,6 +1,7 @@
 """The allocator a server runs with (dashboard/allocator.py): jemalloc for every Python object, so the
 memory of closed pages goes back to the system."""
 
+import ctypes.util
 import os
 import subprocess
 import sys
@@ -48,6 +49,16 @@ def test_with_jemalloc_the_memory_of_freed_objects_goes_back(plain_env):
     # Measured: pymalloc keeps 0.97 of it, jemalloc 0.07 (its pages with a survivor, ~1 in 10).
     assert retained(plain_env) > 0.8
     assert retained(allocator.jemalloc_environment(plain_env)) < 0.25
+
+
+def test_a_conda_environments_own_jemalloc_comes_first(tmp_path, monkeypatch):
+    library = tmp_path / "lib" / "libjemalloc.so.2"
+    library.parent.mkdir()
+    library.touch()
+    monkeypatch.setattr("sys.prefix", str(tmp_path))
+    assert allocator.find_jemalloc() == str(library)
+    library.unlink()
+    assert allocator.find_jemalloc() == ctypes.util.find_library("jemalloc")
 
 
 def test_the_environment_preloads_jemalloc_and_keeps_other_preloads(plain_env):

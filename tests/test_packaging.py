@@ -9,6 +9,8 @@ import yaml
 from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
+#: What environment.yml lists that is not a Python package from pyproject.toml.
+NOT_FROM_PYPI = ("python", "pip", "jemalloc")
 
 
 def pyproject():
@@ -31,7 +33,7 @@ def test_environment_yml_matches_pyproject_dependencies():
     expected = requirements(project["dependencies"] + project["optional-dependencies"]["test"])
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     conda = [d for d in env["dependencies"] if isinstance(d, str)]
-    listed = requirements(d for d in conda if Requirement(d).name not in ("python", "pip"))
+    listed = requirements(d for d in conda if Requirement(d).name not in NOT_FROM_PYPI)
     assert listed == expected
     python = next(Requirement(d) for d in conda if Requirement(d).name == "python")
     assert str(python.specifier) == pyproject()["project"]["requires-python"]
