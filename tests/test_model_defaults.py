@@ -81,6 +81,8 @@ def plain(value):
     return repr(value)
 
 
+# Making every class includes Bokeh's deprecated ones (ActionItem, CheckableItem), which warn.
+@pytest.mark.filterwarnings("ignore::bokeh.util.warnings.BokehDeprecationWarning")
 def test_new_models_get_the_defaults_bokeh_gives_them(monkeypatch):
     monkeypatch.setattr(HasProps, "_overridden_defaults", classmethod(BOKEH_OVERRIDDEN_DEFAULTS))
     monkeypatch.setattr(PropertyDescriptor, "has_unstable_default", BOKEH_HAS_UNSTABLE_DEFAULT)
