@@ -49,7 +49,7 @@ def build_pages(page):
 
 def environments():
     """Allocator name -> environment of the process that measures it."""
-    plain = {k: v for k, v in os.environ.items() if k not in ("PYTHONMALLOC", "LD_PRELOAD", "MALLOC_CONF")}
+    plain = allocator.pymalloc_environment(os.environ)
     return {"pymalloc": plain, "jemalloc": allocator.jemalloc_environment(plain)}
 
 

@@ -61,7 +61,7 @@ def serve(name):
     once it answers."""
     path, jemalloc, tuned = SERVED[name]
     script, port = Path(__file__).with_name("minimal_page.py"), free_port()
-    env = allocator.jemalloc_environment(os.environ) if jemalloc else os.environ
+    env = (allocator.jemalloc_environment if jemalloc else allocator.pymalloc_environment)(os.environ)
     proc = subprocess.Popen([sys.executable, str(script), str(port), *([] if tuned else ["--plain"])],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/{path}"

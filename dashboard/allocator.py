@@ -38,6 +38,8 @@ JEMALLOC = find_jemalloc()
 #: jemalloc's options: a background thread returns free pages 1 s after they are freed, at once
 #: from the "muzzy" state (jemalloc 5 option names).
 MALLOC_CONF = "background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0"
+#: The environment variables :func:`jemalloc_environment` sets.
+SETS = ("PYTHONMALLOC", "LD_PRELOAD", "MALLOC_CONF")
 #: What to tell an administrator when jemalloc is missing.
 MISSING = ("jemalloc is not installed (apt-get install libjemalloc2, `make jemalloc`, or conda's "
            "jemalloc): the server keeps Python's own allocator, and its memory grows ~20 % over its "
@@ -58,6 +60,12 @@ def jemalloc_environment(env):
     env["PYTHONMALLOC"] = "malloc"
     env["MALLOC_CONF"] = MALLOC_CONF
     return env
+
+
+def pymalloc_environment(env):
+    """``env`` without what :func:`jemalloc_environment` sets: a process started with it runs with
+    Python's own allocator (benchmarks and tests compare the two)."""
+    return {name: value for name, value in env.items() if name not in SETS}
 
 
 def missing():

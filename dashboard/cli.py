@@ -207,12 +207,13 @@ def _secret(args):
 
 def main(argv=None):
     """Entry point of the ``fndam-explorer`` console script."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     if args.command == "adduser":
         adduser(args.file, args.user, args.password_stdin)
         return
     if args.worker_timeout and not args.workers:
-        build_parser().error("--worker-timeout needs --workers (one process is not supervised)")
+        parser.error("--worker-timeout needs --workers (one process is not supervised)")
     secret = _secret(args)
     _check_port_free(args.address, args.port)
     if args.store:  # the app reads it there; each worker gets it as its own --store

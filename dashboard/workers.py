@@ -84,7 +84,8 @@ class Child:
         """True once the child answers 200 at its ready URL (remembered once seen)."""
         if not self.ready and self.process.poll() is None:
             self.ready = answers(self.ready_url)
-            self.answered = time.monotonic()
+            if self.ready:
+                self.answered = time.monotonic()
         return self.ready
 
     def running(self):

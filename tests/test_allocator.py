@@ -38,7 +38,7 @@ def retained(env):
 @pytest.fixture
 def plain_env():
     """This process's environment without an allocator choice."""
-    return {k: v for k, v in os.environ.items() if k not in ("PYTHONMALLOC", "LD_PRELOAD", "MALLOC_CONF")}
+    return allocator.pymalloc_environment(os.environ)
 
 
 def test_jemalloc_is_installed_by_the_setup():
